@@ -1,0 +1,2 @@
+from zongjie.cli import cli
+cli()

@@ -1,0 +1,92 @@
+"""Word segmentation: a private jieba tokenizer loaded with our lexicons.
+
+We never touch jieba's global tokenizer (``jieba.load_userdict`` on it would
+leak into every other user of jieba in the process, spaCy's zh segmenter and
+``jieba.analyse`` among them).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import tempfile
+from importlib import resources
+
+import warnings
+
+with warnings.catch_warnings():
+    # jieba imports pkg_resources, which warns on import
+    warnings.simplefilter("ignore")
+    import jieba
+
+LEXICONS = ("health", "government", "finance")
+
+
+def _lexicon_lines(name: str) -> list[str]:
+    """Lines of ``data/lexicons/<name>.txt`` (jieba user-dict format: word freq tag).
+
+    health: terms of 卫生健康 work summaries (public-health programmes, rates);
+    government: 政府工作报告 indicators and bodies; finance: budget terms.
+    Collected by hand from the dev corpus and the national/provincial reports.
+    """
+    text = resources.files("zongjie.data").joinpath("lexicons", f"{name}.txt").read_text("utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@functools.cache
+def tokenizer() -> jieba.Tokenizer:
+    """The shared private tokenizer, with every domain lexicon loaded."""
+    # jieba logs "Building prefix dict" at import/initialise time; keep it quiet
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    # the prefix-dict cache lands in a per-user temp dir that is writable
+    tok.tmp_dir = os.environ.get("ZONGJIE_CACHE") or tempfile.gettempdir()
+    tok.initialize()
+    for name in LEXICONS:
+        for line in _lexicon_lines(name):
+            parts = line.split()
+            word = parts[0]
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            tag = parts[2] if len(parts) > 2 else None
+            tok.add_word(word, freq, tag)
+    return tok
+
+
+def words(text: str) -> list[str]:
+    """Segment ``text`` into words.
+
+    >>> words("家庭医生签约覆盖率达到85%")[:2]
+    ['家庭医生签约', '覆盖率']
+    """
+    return tokenizer().lcut(text, HMM=True)
+
+
+def words_with_offsets(text: str) -> list[tuple[str, int, int]]:
+    """Words with their [start, end) offsets in ``text``."""
+    out = []
+    for word, start, end in tokenizer().tokenize(text, HMM=True):
+        out.append((word, start, end))
+    return out
+
+
+def fts_text(text: str) -> str:
+    """Text for the full-text index: words separated by spaces, whitespace dropped.
+
+    Indexing segmented text with FTS5's unicode61 tokenizer makes a query for
+    家庭医生 match the word, not any run of characters across words. We index
+    in jieba's search mode, which also emits the dictionary words inside a
+    long word, so that 家庭医生 finds 家庭医生式服务.
+    """
+    return " ".join(w for w in tokenizer().cut_for_search(text, HMM=True) if w.strip())
+
+
+def fts_query(query: str) -> str:
+    """An FTS5 MATCH expression for a user's query: its words, all required.
+
+    Each word is quoted so that FTS5 syntax characters in user input are taken
+    literally.
+    """
+    terms = [w.strip() for w in words(query) if w.strip() and any(ch.isalnum() for ch in w)]
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)

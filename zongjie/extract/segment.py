@@ -75,11 +75,33 @@ def fts_text(text: str) -> str:
     """Text for the full-text index: words separated by spaces, whitespace dropped.
 
     Indexing segmented text with FTS5's unicode61 tokenizer makes a query for
-    家庭医生 match the word, not any run of characters across words. We index
-    in jieba's search mode, which also emits the dictionary words inside a
-    long word, so that 家庭医生 finds 家庭医生式服务.
+    家庭医生 match the word, not any run of characters across words. After
+    each long word we also index the dictionary words inside it (jieba's search
+    mode only looks at 2- and 3-character pieces), so that 家庭医生 finds
+    家庭医生式服务.
+
+    >>> fts_text("家庭医生式服务")
+    '家庭医生式服务 家庭 家庭医生 医生 服务'
     """
-    return " ".join(w for w in tokenizer().cut_for_search(text, HMM=True) if w.strip())
+    tok = tokenizer()
+    out = []
+    for word in tok.lcut(text, HMM=True):
+        if not word.strip():
+            continue
+        out.append(word)
+        if len(word) > 2:
+            out.extend(_inner_words(tok, word))
+    return " ".join(out)
+
+
+def _inner_words(tok: jieba.Tokenizer, word: str) -> list[str]:
+    n = len(word)
+    return [
+        word[i:j]
+        for i in range(n)
+        for j in range(i + 2, min(n, i + 8) + 1)
+        if (j - i) < n and tok.FREQ.get(word[i:j])
+    ]
 
 
 def fts_query(query: str) -> str:

@@ -1,0 +1,205 @@
+"""Cleaning web copies: furniture out, articles split, offsets kept."""
+
+from pathlib import Path
+
+import pytest
+
+from zongjie.corpus.clean import clean_text, is_furniture
+from zongjie.corpus.meta import describe
+from zongjie.corpus.normalize import map_offset, normalize
+from zongjie.corpus.structure import heading_level, role_of, structure
+
+DATA = Path(__file__).parent / "data"
+
+
+def docs_of(name):
+    return clean_text((DATA / name).read_text("utf-8"), source=name)
+
+
+# ---------------------------------------------------------------- furniture lines
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("好总结 > 总结大全 > 工作总结范文", id="breadcrumb"),
+        pytest.param("当前位置: > 总结大全 > 半年总结", id="current-position"),
+        pytest.param("发布时间:2019-02-27 热度:13", id="posting-time"),
+        pytest.param("发布时间:2024-04-15 09:00:02 查看人数:25", id="view-count"),
+        pytest.param("2011-11-23 13:50| 发布者: vv7| 查看: 384| 评论: 0", id="forum-byline"),
+        pytest.param("《全区卫生服务工作总结范文.doc》", id="download-file"),
+        pytest.param("将本文的Word文档下载,方便收藏和打印", id="download-prompt"),
+        pytest.param("点击下载文档", id="click-download"),
+        pytest.param("免费预览已结束，剩余5页可下载查看", id="preview-ended"),
+        pytest.param("推荐度:", id="rating"),
+        pytest.param("相关范文", id="related"),
+        pytest.param("一键复制", id="copy-button"),
+        pytest.param("Copyright © 2001-2021, Tencent Cloud.", id="copyright"),
+        pytest.param("小黑屋|手机版|关于我们|两全其美网校城 ( 京ICP备05068258-34 )", id="icp"),
+        pytest.param("本文由小编辑收集整理,提供世界卫生日个人工作总结,为您提供帮助!", id="collected-by"),
+        pytest.param("返回顶部", id="back-to-top"),
+    ],
+)
+def test_furniture_line(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("先后投入3000余万元对基层卫生机构进行配套改貌建设。", id="sentence-with-number"),
+        pytest.param("一、高度重视,加大投入,为全区卫生工作顺利开展提供有力保障", id="heading"),
+        pytest.param("及时下载更新疫情直报系统,确保数据准确。", id="mentions-download"),
+        pytest.param("主要工作", id="short-heading"),
+    ],
+)
+def test_not_furniture(line):
+    assert not is_furniture(line)
+
+
+# ---------------------------------------------------------------- whole pages
+def test_web_summary_loses_header_and_footer():
+    (doc,) = docs_of("web-summary-with-furniture.txt")
+    assert doc.text.startswith("全区卫生服务工作总结范文\n一、高度重视")
+    for junk in ("热度", "点击下载文档", "相关范文", "一键复制", "总结大全"):
+        assert junk not in doc.text
+    assert doc.text.endswith("切实提高卫生行业形象。")
+
+
+def test_forum_copy_drops_excerpt_ratings_and_appendix():
+    (doc,) = docs_of("web-forum-summary-2011.txt")
+    assert doc.text.startswith("市卫生局“三好一满意”活动阶段性工作总结")
+    assert "摘要" not in doc.text
+    assert "延伸内容" not in doc.text and "鲜花" not in doc.text and "Powered" not in doc.text
+    assert doc.text.count("今年5月份以来") == 1
+
+
+def test_page_with_seven_articles_is_split():
+    docs = docs_of("web-page-seven-articles.txt")
+    assert [d.article.split()[0] for d in docs] == ["第1篇", "第3篇", "第5篇", "第7篇", "第9篇", "第11篇", "第13篇"]
+    # the related-article teasers inside 第5篇 are furniture
+    fifth = docs[2].text
+    assert "我管区现有总人数50000人" not in fifth and "本文由小编辑" not in fifth
+    assert fifth.rstrip().endswith("为全面建设小康社会作出新的更大的贡献。")
+    # the pager glued to a line in 第9篇 is cut, the line kept
+    assert "共3页" not in docs[4].text and "卫生防疫核和无偿献血工作有新的进展" in docs[4].text
+
+
+def test_offsets_point_back_into_the_raw_text():
+    for doc in docs_of("web-page-seven-articles.txt"):
+        for i in range(0, len(doc.text), 13):
+            if doc.text[i] != "\n":
+                assert doc.raw_text[doc.raw_offset(i)] == doc.text[i]
+
+
+# ---------------------------------------------------------------- width
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        pytest.param("建档率８４％", "建档率84%", id="fullwidth-digits"),
+        pytest.param("ＧＤＰ增长５．２％", "GDP增长5.2%", id="fullwidth-letters-and-point"),
+        pytest.param("一、总体要求：坚持（一）", "一、总体要求：坚持（一）", id="chinese-punctuation-kept"),
+        pytest.param("家庭\u200b医生", "家庭医生", id="zero-width-dropped"),
+    ],
+)
+def test_normalize(raw, clean):
+    text, runs = normalize(raw)
+    assert text == clean
+    for i, ch in enumerate(text):
+        src = raw[map_offset(runs, i)]
+        assert src == ch or normalize(src)[0] == ch
+
+
+# ---------------------------------------------------------------- metadata
+@pytest.mark.parametrize(
+    "text, title, year, masked, period, doc_type",
+    [
+        pytest.param("2023年卫生局上半年工作总结\n今年以来，我局……", "2023年卫生局上半年工作总结", 2023, False, "H1", "summary", id="h1-summary"),
+        pytest.param("县卫生局xx年上半年工作总结\n……", "县卫生局xx年上半年工作总结", None, True, "H1", "summary", id="masked-year"),
+        pytest.param("2024年卫生健康工作要点\n……", "2024年卫生健康工作要点", 2024, False, "FY", "plan", id="plan"),
+        pytest.param("政府工作报告\n——2025年1月14日在河南省第十四届人民代表大会第三次会议上\n……", "政府工作报告", 2025, False, "FY", "report", id="gov-report"),
+        pytest.param("二〇一九年第一季度工作汇报\n……", "二〇一九年第一季度工作汇报", 2019, False, "Q1", "report", id="chinese-year-quarter"),
+        pytest.param("市卫生局“三好一满意”活动阶段性工作总结\n按照《2011年工作要点》……《2011年方案》……", "市卫生局“三好一满意”活动阶段性工作总结", 2011, False, "other", "summary", id="year-from-body"),
+        pytest.param("全区卫生服务工作总结范文\n今年……", "全区卫生服务工作总结", None, False, "FY", "summary", id="no-year-site-suffix"),
+    ],
+)
+def test_meta(text, title, year, masked, period, doc_type):
+    (doc,) = clean_text(text)
+    meta = describe(doc)
+    assert (meta.title, meta.year, meta.year_masked, meta.period, meta.doc_type) == (title, year, masked, period, doc_type)
+
+
+def test_org_from_national_and_provincial_reports():
+    (doc,) = clean_text("政府工作报告\n——2025年1月14日在河南省第十四届人民代表大会第三次会议上\n各位代表：")
+    assert describe(doc).org == "河南省人民政府"
+    (doc,) = clean_text("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n各位代表：")
+    assert describe(doc).org == "国务院"
+
+
+def test_article_metadata_from_its_heading():
+    docs = docs_of("web-page-seven-articles.txt")
+    metas = [describe(d) for d in docs]
+    assert [m.year for m in metas] == [2023, None, 2023, 2023, None, None, None]
+    assert metas[4].year_masked
+    assert all(m.period == "H1" and m.doc_type == "summary" for m in metas)
+    assert metas[6].title == "卫生局上半年任务总结"
+
+
+# ---------------------------------------------------------------- structure
+@pytest.mark.parametrize(
+    "line, level",
+    [
+        ("一、上半年主要工作", 1),
+        ("（二）加大力度,基层卫生机构标准化建设得到加强。", 2),
+        ("(三)创新模式", 2),
+        ("1、政策措施。一是注重组织保障。", 3),
+        ("（1）加强领导", 4),
+        ("第三部分 存在的问题", 0),
+        ("今年以来，我们", None),
+        ("2023年卫生工作总结", None),
+    ],
+)
+def test_heading_level(line, level):
+    assert heading_level(line) == level
+
+
+@pytest.mark.parametrize(
+    "heading, role",
+    [
+        ("一、上半年主要工作", "review"),
+        ("二、存在困难和问题", "problems"),
+        ("三、下半年工作思路", "plan"),
+        ("三、2025年政府工作任务", "plan"),
+        ("一、2024年工作回顾", "review"),
+        ("（一）扎实推进", None),
+    ],
+)
+def test_role_of(heading, role):
+    assert role_of(heading) == role
+
+
+def test_sections_and_sentences():
+    text = (
+        "2023年卫生局上半年工作总结\n一、上半年主要工作\n（一）医改工作稳步推进。建档率84%。\n"
+        "二、存在的问题\n经费不足。\n三、下半年工作打算\n（一）加强管理。年内完成10个站所建设。"
+    )
+    (doc,) = clean_text(text)
+    doc.meta = describe(doc)
+    structure(doc)
+    roles = {s.heading: s.role for s in doc.sections}
+    assert roles["一、上半年主要工作"] == "review"
+    assert roles["（一）医改工作稳步推进"] == "review"
+    assert roles["二、存在的问题"] == "problems"
+    assert roles["（一）加强管理"] == "plan"
+    last = doc.sentences[-1]
+    assert last.text == "年内完成10个站所建设。"
+    assert doc.sections[last.section].role == "plan"
+    for s in doc.sentences:
+        assert doc.text[s.start:s.end] == s.text
+
+
+def test_plan_opener_without_heading():
+    text = "总结\n一、主要工作\n做了很多。\n下一步,我们要针对上述问题,现提出以下几点打算:\n一是加强领导。"
+    (doc,) = clean_text(text)
+    doc.meta = describe(doc)
+    structure(doc)
+    last = doc.sentences[-1]
+    assert doc.sections[last.section].role == "plan"

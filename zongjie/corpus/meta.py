@@ -1,0 +1,182 @@
+"""Document metadata: title, the year reported on, period, type, issuing body.
+
+The year is the year a document *reports on*: the year that 今年 means in
+it. For a 2013 政府工作报告 that is 2013 (it reviews 2012 and sets 2013's
+targets); for 2023年上半年工作总结 it is 2023. A masked year (xx年, XXXX年)
+is recorded as masked and never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from zongjie.corpus.clean import article_title
+from zongjie.corpus.document import Document, Meta
+
+_CN_DIGIT = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+             "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+
+_YEAR = re.compile(r"(?<![\d])((?:19|20)\d{2})\s*年(?!代)")
+_CN_YEAR = re.compile(r"([一二三四五六七八九〇零○]{4})\s*年")
+_MASKED_YEAR = re.compile(r"(?:(?<![A-Za-z])(?:[xX×*＊]{2,4}|20[xX×*＊]{2}|二〇[×xX*]{2}|[某]))\s*年(?:度)?(?!代)")
+_TITLE_WORDS = re.compile(r"总结|计划|报告|打算|要点|汇报|讲话|思路|安排|规划|意见|决算|预算|年报|情况")
+_SITE_SUFFIX = re.compile(r"(?:范文(?:大全)?|\d+字|[(（](?:[一二三四五六七八九十]+|\d+)篇[)）]|精选\d*篇?|\d+篇)$")
+
+# what kind of document a title names; the first that matches wins, so a
+# summary with a plan part (工作总结及下半年工作计划) stays a summary
+_DOC_TYPES = [
+    ("summary", re.compile(r"总结|年报|工作年度报告|年度报告|决算")),
+    ("report", re.compile(r"工作报告|讲话|汇报|报告|致辞|发言")),
+    ("plan", re.compile(r"计划|打算|要点|安排|思路|规划|方案|预算")),
+]
+
+_ORG = re.compile(
+    r"(?:[\u4e00-\u9fa5]{0,8}?(?:省|市|区|县|旗|镇|乡|自治州|州|盟))?"
+    r"(?:卫生健康委员会|卫生健康委|卫健委|卫生局|卫生厅|人民政府|政府|[\u4e00-\u9fa5]{1,6}(?:局|委员会|委|厅|办公室|医院|卫生院|中心))"
+)
+_CONGRESS = re.compile(r"在(?P<region>[\u4e00-\u9fa5]{2,10}?(?:省|市|自治区))第[一二三四五六七八九十]+届人民代表大会")
+_NATIONAL = re.compile(r"在第[一二三四五六七八九十]+届全国人民代表大会")
+_SPEECH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日在")
+
+
+def _year_of(text: str) -> int | None:
+    m = _YEAR.search(text)
+    if m:
+        return int(m.group(1))
+    m = _CN_YEAR.search(text)
+    if m:
+        return int("".join(_CN_DIGIT[c] for c in m.group(1)))
+    return None
+
+
+def find_title(doc: Document, hints: dict[str, Any] | None = None) -> str | None:
+    """The document's title: given by the container, the article heading, or the first title-like line."""
+    if hints and hints.get("title"):
+        return _SITE_SUFFIX.sub("", str(hints["title"]).strip())
+    if doc.article:
+        return _SITE_SUFFIX.sub("", article_title(doc.article))
+    for start, end, _kind, _level in doc.blocks[:6]:
+        line = doc.text[start:end].strip()
+        if 4 <= len(line) <= 60 and not line.endswith(("。", "；", ";")) and _TITLE_WORDS.search(line):
+            return _SITE_SUFFIX.sub("", line)
+    for start, end, _kind, _level in doc.blocks[:1]:
+        line = doc.text[start:end].strip()
+        if len(line) <= 40 and "。" not in line:
+            return line
+    return None
+
+
+def find_year(title: str | None, doc: Document, hints: dict[str, Any] | None = None) -> tuple[int | None, bool]:
+    """(year, masked): from the container, the title, or the body's own explicit years."""
+    if hints and hints.get("year"):
+        try:
+            return int(str(hints["year"])[:4]), False
+        except ValueError:
+            pass
+    if title:
+        if _MASKED_YEAR.search(title) and not _YEAR.search(title):
+            return None, True
+        year = _year_of(title)
+        if year:
+            return year, False
+    # the speech line of a report: ——2025年1月14日在…人民代表大会上
+    head = doc.text[:400]
+    m = _SPEECH_DATE.search(head)
+    if m:
+        return int(m.group(1)), False
+    # a body that names one year again and again reports on it (今年 = 2011 where
+    # 《关于印发2011年…工作要点的通知》 is this year's plan); a lone mention proves nothing
+    years = Counter(int(y) for y in _YEAR.findall(doc.text))
+    if years:
+        year, count = years.most_common(1)[0]
+        if count >= 2 and count >= 0.6 * sum(years.values()):
+            return year, False
+    return None, False
+
+
+def find_period(title: str | None, doc: Document) -> str:
+    text = title or doc.text[:80]
+    if re.search(r"上半年|1[-—~至到]6月|一至六月", text):
+        return "H1"
+    if re.search(r"下半年(?:工作)?总结", text):
+        return "H2"
+    m = re.search(r"(?:第)?([一二三四1234])季度", text)
+    if m and not re.search(r"前三季度", text):
+        return "Q" + str("一二三四1234".index(m.group(1)) % 4 + 1)
+    if re.search(r"阶段性|前三季度|\d{1,2}[-—~至到]\d{1,2}月|月份|月度|周|旬", text):
+        return "other"
+    return "FY"
+
+
+def find_doc_type(title: str | None, doc: Document) -> str:
+    text = title or doc.text[:80]
+    for name, rx in _DOC_TYPES:
+        if rx.search(text):
+            return name
+    return "other"
+
+
+def find_org(title: str | None, doc: Document) -> str | None:
+    """The issuing body: from the title, lengthened by a fuller name in the body (市卫生局 → 潞城市卫生局)."""
+    head = doc.text[:600]
+    if _NATIONAL.search(head):
+        return "国务院"
+    m = _CONGRESS.search(head)
+    if m:
+        return m.group("region") + "人民政府"
+    org = None
+    if title:
+        bare = re.sub(r"(?:(?:19|20)\d{2}|[xX×*]{2,4})\s*年度?|[上下]半年|第?[一二三四]季度|全年|年度|某", " ", title)
+        for piece in bare.split():
+            m = _ORG.search(piece)
+            if m:
+                org = m.group(0)
+                break
+    if not org:
+        return None
+    core = org.lstrip("省市区县")
+    fuller = Counter(
+        m.group(0) for m in re.finditer(r"[\u4e00-\u9fa5]{1,6}" + re.escape(core), doc.text)
+        if m.group(0).endswith(org) and len(m.group(0)) > len(org) and not re.match(r"[xX×*]", m.group(0))
+    )
+    # only a place name before the body's own name, not a verb phrase (我局 / 向区卫生局)
+    for name, _n in fuller.most_common():
+        prefix = name[: -len(org)]
+        if re.fullmatch(r"[\u4e00-\u9fa5]{2,3}", prefix) and not re.search(r"[在向对和与及经由受全各本我该的了]", prefix):
+            return name
+    return org
+
+
+def find_published(doc: Document, furniture_dates: list[str]) -> str | None:
+    if furniture_dates:
+        return furniture_dates[0]
+    m = _SPEECH_DATE.search(doc.text[:400])
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return None
+
+
+def describe(doc: Document, hints: dict[str, Any] | None = None, furniture_dates: list[str] | None = None) -> Meta:
+    """All of a document's metadata.
+
+    >>> from zongjie.corpus.clean import clean_text
+    >>> d = clean_text("2023年卫生局上半年工作总结\\n今年以来……")[0]
+    >>> m = describe(d); (m.title, m.year, m.period, m.doc_type)
+    ('2023年卫生局上半年工作总结', 2023, 'H1', 'summary')
+    """
+    title = find_title(doc, hints)
+    year, masked = find_year(title, doc, hints)
+    return Meta(
+        title=title,
+        year=year,
+        year_masked=masked,
+        period=find_period(title, doc),
+        doc_type=find_doc_type(title, doc),
+        org=find_org(title, doc),
+        published=find_published(doc, furniture_dates or []),
+    )
+
+
+__all__ = ["describe", "find_title", "find_year", "find_period", "find_doc_type", "find_org"]

@@ -27,7 +27,7 @@ _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+(?:部分|章|
 # Roles by heading words. plan first: 下半年工作打算 also contains 工作.
 _ROLE_WORDS = [
     ("plan", re.compile(
-        r"下一步|下半年|明年|今后|打算|思路|工作要点|要点|工作计划|计划|工作安排|工作任务|主要任务|重点任务|目标任务|"
+        r"下一步|下半年|明年|今后|打算|思路|工作要点|要点|工作计划|计划(?!免疫|生育)|工作安排|工作任务|主要任务|重点任务|目标任务|"
         r"总体要求|预期目标|政策取向|工作建议|的建议|努力方向|展望|部署|重点工作|工作重点|目标")),
     ("problems", re.compile(r"问题|不足|困难|差距|挑战|教训|短板|薄弱")),
     ("review", re.compile(
@@ -75,6 +75,12 @@ def sections_of(doc: Document) -> list[Section]:
     """
     default = "review" if (doc.meta.doc_type in (None, "summary", "report", "other")) else "plan"
     sections: list[Section] = [Section(0, len(doc.text), None, 0, default)]
+    if doc.blocks:
+        # the title line (or an article's heading) heads the first section
+        start, end, _kind, _level = doc.blocks[0]
+        first = doc.text[start:end]
+        if doc.article == first or (doc.meta.title and doc.meta.title in first and len(first) <= len(doc.meta.title) + 12):
+            sections[0].heading, sections[0].heading_end = first, end
     stack: list[tuple[int, str]] = [(0, default)]  # (level, role) of open headings
     for start, end, kind, style_level in doc.blocks:
         line = doc.text[start:end]

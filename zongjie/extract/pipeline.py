@@ -1,0 +1,63 @@
+"""One call from a clean document to all its facts.
+
+The order matters: quantities and times are found on the raw text first,
+indicators name the quantities using the document's sections (plan parts
+make targets), commitments use the indicators as their targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from zongjie.corpus.document import Document
+from zongjie.extract.commitments import find_commitments
+from zongjie.extract.facts import Commitment, Entity, Indicator, Quantity, TimeExpr
+from zongjie.extract.indicators import find_indicators
+from zongjie.extract.quantities import find_quantities
+from zongjie.extract.times import find_times
+
+PIPELINE_VERSION = "0.1.0"
+
+
+@dataclass
+class Facts:
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[Any]]:
+        return {
+            "quantities": self.quantities,
+            "times": self.times,
+            "indicators": self.indicators,
+            "commitments": self.commitments,
+            "entities": self.entities,
+        }
+
+
+def _outside_headings(doc: Document, items: list[Any]) -> list[Any]:
+    return items
+
+
+def extract(doc: Document, *, entities: bool = True) -> Facts:
+    """All facts of one document, each with offsets into ``doc.text`` and its rule id.
+
+    >>> from zongjie import read_text
+    >>> doc = read_text("2023年上半年工作总结\\n建档62.03万人，建档率84%。")[0]
+    >>> [(i.name, i.value, i.unit) for i in extract(doc).indicators]
+    [('建档人数', 620300.0, '人'), ('建档率', 84.0, '%')]
+    """
+    text = doc.text
+    quantities = find_quantities(text)
+    times = find_times(text, doc.meta.year, doc.meta.period, year_masked=doc.meta.year_masked)
+    indicators = find_indicators(doc, quantities)
+    commitments = find_commitments(doc, indicators)
+    found_entities: list[Entity] = []
+    if entities:
+        from zongjie.extract.entities import find_entities
+
+        found_entities = find_entities(text)
+    return Facts(quantities, times, indicators, commitments, found_entities)

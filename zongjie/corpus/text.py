@@ -1,0 +1,155 @@
+"""Plain text (.txt, .md) in whatever encoding Chinese offices saved it.
+
+Encodings are tried in this order: a byte-order mark (UTF-8, UTF-16, UTF-32),
+strict UTF-8, then charset-normalizer's best guess, with GBK and GB2312
+widened to GB18030 (a superset: a GBK guess that meets a GB18030-only
+character would otherwise fail). Text that decodes but looks like mojibake is
+refused rather than stored.
+
+    >>> decode_bytes("各位代表：".encode("gbk"))
+    ('各位代表：', 'gb18030')
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from zongjie.corpus.document import Block, RawDocument
+from zongjie.errors import EmptyDocument, UnsupportedFormat
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Guesses that are subsets of GB18030.
+_GB_FAMILY = {"gbk", "gb2312", "cp936", "hz", "gb18030", "euc_cn"}
+
+# Above these shares of the text, a decoding is judged mojibake.
+MAX_REPLACEMENT_SHARE = 0.001
+MAX_UNLIKELY_SHARE = 0.05
+
+
+def read_text(path: Path, *, source: str | None = None, member: str | None = None) -> RawDocument:
+    """Read a text file into one block per non-blank line.
+
+    Args:
+        path: the file on disk.
+        source: the path to record (the archive's, for a member); ``path`` by default.
+        member: the path inside an archive, if any.
+
+    Returns:
+        a RawDocument with ``format='txt'`` and the detected ``encoding``.
+
+    Example: a GBK transcript gives ``encoding='gb18030'`` and blocks
+    ``['政府工作报告（文字实录）', '——2020年5月22日在…', …]``.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    text, encoding = decode_bytes(data, name=str(path))
+    blocks = [Block(line) for line in split_lines(text) if line.strip()]
+    if not blocks:
+        raise EmptyDocument("text file holds no text", path=str(path))
+    return RawDocument(
+        blocks=blocks, source=source or str(path), format="txt", member=member, encoding=encoding
+    )
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of ``text``, split on \\n, \\r\\n and \\r only.
+
+    ``str.splitlines`` would also split on form feeds, U+2028 and the like,
+    which sit inside paragraphs in Word exports.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def decode_bytes(data: bytes, *, name: str | None = None) -> tuple[str, str]:
+    """Decode ``data`` and say which encoding did it.
+
+    Args:
+        data: the raw bytes of a text file.
+        name: the file name, for error messages.
+
+    Returns:
+        ``(text, encoding)``; the text has no BOM.
+
+    Raises:
+        UnsupportedFormat: no encoding gives plausible text.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as e:
+                raise UnsupportedFormat(f"{encoding} byte-order mark, but: {e}", path=name) from e
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    bom_less = _utf16_without_bom(data)
+    if bom_less:
+        try:
+            return data.decode(bom_less), bom_less
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data).best()
+    guess = best.encoding if best is not None else None
+    candidates = []
+    if guess:
+        candidates.append("gb18030" if guess.lower() in _GB_FAMILY else guess)
+    candidates += [c for c in ("gb18030", "big5") if c not in candidates]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _plausible(text):
+            return text, encoding
+    raise UnsupportedFormat(
+        f"cannot decode as text: best guess {guess or 'none'} gives unlikely characters (mojibake)",
+        path=name,
+    )
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if not sample or len(sample) % 2:
+        return None
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def _plausible(text: str) -> bool:
+    if not text:
+        return True
+    replacement = text.count("\ufffd")
+    unlikely = sum(1 for ch in text if _unlikely(ch))
+    return replacement <= MAX_REPLACEMENT_SHARE * len(text) and unlikely <= MAX_UNLIKELY_SHARE * len(text)
+
+
+def _unlikely(ch: str) -> bool:
+    """Characters that show up in mojibake and hardly ever in Chinese office text."""
+    o = ord(ch)
+    if ch in "\t\n\r\f":
+        return False
+    if o < 0x20 or 0x7F <= o < 0xA0:
+        return True  # C0/C1 controls
+    if 0xE000 <= o <= 0xF8FF or 0xAC00 <= o <= 0xD7AF:
+        return True  # private use area; Hangul syllables
+    if 0x3400 <= o <= 0x4DBF or 0x20000 <= o:
+        return True  # CJK extension A and beyond: rare characters
+    if 0x0400 <= o <= 0x04FF or 0x2500 <= o <= 0x257F or 0x3040 <= o <= 0x30FF:
+        return True  # Cyrillic, box drawing, kana: what Big5 read as GBK looks like
+    return unicodedata.category(ch) in ("Co", "Cn", "Cs")

@@ -12,7 +12,8 @@
     │   └── EmptyDocument         a file that holds no text at all
     ├── ExtractError              an extractor failed on a document
     └── StoreError                the SQLite store cannot be opened or written
-        └── StoreBusy             another ingest holds the store
+        ├── StoreBusy             another ingest holds the store
+        └── BadQuery              a search query with nothing to search for (also a ValueError)
 
 Every ReadError carries ``reason``: a short stable code (``encrypted``,
 ``no_text_layer``…) stored in ``ingest_errors.reason`` so that users can
@@ -74,3 +75,7 @@ class StoreError(ZongjieError):
 
 class StoreBusy(StoreError):
     reason = "store_busy"
+
+
+class BadQuery(StoreError, ValueError):
+    reason = "bad_query"

@@ -9,10 +9,7 @@ from zongjie.corpus.clean import clean, furniture_dates
 from zongjie.corpus.document import Document, RawDocument
 from zongjie.corpus.meta import describe
 
-try:
-    from zongjie.corpus.read import ReadFailure, iter_files, read_file
-except ImportError:  # TEMP
-    pass
+from zongjie.corpus.read import ReadFailure, iter_files, read_file
 from zongjie.corpus.structure import structure
 from zongjie.errors import ReadError
 

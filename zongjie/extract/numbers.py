@@ -107,7 +107,8 @@ def parse_numeral(s: str | None) -> Numeral | None:
     t = normalise(s)
     if not t:
         return None
-    return _parse_rate(t)
+    n = _parse_rate(t)
+    return n if n is not None and math.isfinite(n.value) else None
 
 
 def _parse_rate(t: str) -> Numeral | None:
@@ -212,7 +213,7 @@ def _parse_unsigned(t: str) -> float | None:
 def _plain(m: re.Match[str]) -> float | None:
     base = float(m.group("base"))
     if m.group("e"):
-        return base * 10 ** int(m.group("e")[1:])
+        return float(m.group("base") + m.group("e"))  # 1e999 → inf, never an OverflowError
     if m.group("pow"):
         p = m.group("pow")
         neg = p.count("-") % 2 == 1

@@ -286,7 +286,7 @@ def find_quantities(text: str) -> list[Quantity]:
     return _fill_list_units(text, out)
 
 
-def run_example(text: str) -> list[dict[str, Any]]:
+def run_example(text: str, **_: Any) -> list[dict[str, Any]]:
     """Everything the rules make of ``text``, for the rule-example tests.
 
     Quantities come as ``Quantity.as_dict()``; spans that exclusion rules

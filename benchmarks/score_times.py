@@ -11,8 +11,8 @@ page's header and is dropped), and each article's year and period come from
 a simple look at its title line (20xx年 → year, xx年 → unknown, 上半年 → H1,
 阶段 → other), or, where the title names no year, from the body's most
 frequent explicit year. Times on obvious web-furniture lines (发布时间, GMT,
-Copyright, the portal's 摘要) are dropped unless --keep-furniture, as the
-real cleaner will remove those lines.
+Copyright, the portal's 摘要, related-article excerpts cut off with ...) are
+dropped unless --keep-furniture, as the real cleaner will remove those lines.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ GOLD = Path("/work/shared/gold")
 CORPUS = Path("/work/shared/corpus")
 
 ARTICLE = re.compile(r"^第\d+篇.*$", re.M)
-FURNITURE = re.compile(r"发布时间|发布者|GMT[+-]|Copyright|©|ICP备|^\s*摘要[:：]|查看人数|热度[:：]|Powered by")
+# page furniture, and the related-article excerpts a portal appends (lines cut off with ...)
+FURNITURE = re.compile(r"发布时间|发布者|GMT[+-]|Copyright|©|ICP备|^\s*摘要[:：]|查看人数|热度[:：]|Powered by"
+                       r"|\.\.\.\s*$")
 TITLE_HINT = re.compile(r"总结|计划|打算|要点|报告|汇报")
 YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
 MASKED_YEAR = re.compile(r"[xX×*＊]{2,4}年")

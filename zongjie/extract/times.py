@@ -55,10 +55,10 @@ _ANY_YEAR = 2001
 @dataclass(frozen=True)
 class _Modifier:
     id: str
-    effect: str  # cutoff, since, onward, before
+    effect: str  # cutoff, since, onward, after, before
     prefix: re.Pattern[str] | None  # matched ending just before the core
     suffix: re.Pattern[str] | None  # matched starting just after the core
-    needs_suffix: bool
+    require: str  # prefix, suffix or both
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,7 @@ def _rules() -> _Rules:
             # a prefix is matched against the text before the core, so it is anchored at the end
             re.compile(f"(?:{rules_mod.expand(prefix, rs.parts)})$") if prefix else None,
             re.compile(rules_mod.expand(suffix, rs.parts)) if suffix else None,
-            # 截至X needs no suffix; X以来/X起/X前 are known by their suffix
-            needs_suffix=effect != "cutoff",
+            require=opts.get("require", "suffix"),
         ))
     return _Rules(tuple(cores), tuple(modifiers), re.compile(rs.data["anchors"]), int(rs.data["window"]),
                   re.compile(rules_mod.expand(rs.parts["org_gap"], rs.parts)))
@@ -255,19 +254,22 @@ def _resolve(g: dict[str, str | None], year: int | None, period: str | None) -> 
             (lo,) = _day_span(y, m1, _cn_int(g["d1"]))
             if not g.get("d2"):
                 return _Span(lo, lo, "date")
-            (hi,) = _day_span(y, m2 or m1, _cn_int(g["d2"]))
+            # 12月28日至1月3日 ends in the next year
+            y2 = _next_if_before(y, (m2 or m1, _cn_int(g["d2"])), lo[1:])
+            (hi,) = _day_span(y2, m2 or m1, _cn_int(g["d2"]))
             return _Span(lo, hi, "period")
         if not 1 <= m1 <= 12 or (m2 is not None and not 1 <= m2 <= 12):
             raise _Unresolved
         last = m2 or m1
+        y_last = _next_if_before(y, (last, 1), (m1, 1))  # 11月至2月 ends in the next year
         part = g.get("mpart")
         if part in ("底", "末"):
-            end = (y, last, _last_day(y, last))
+            end = (y_last, last, _last_day(y_last, last))
             return _Span(end if m2 is None else (y, m1, 1), end, "point" if m2 is None else "period")
         if part and m2 is None:
             lo, hi = _MPART[part]
             return _Span((y, m1, lo), (y, m1, min(hi, _last_day(y, m1))), "period")
-        return _Span((y, m1, 1), (y, last, _last_day(y, last)), "period")
+        return _Span((y, m1, 1), (y_last, last, _last_day(y_last, last)), "period")
     return _Span((y, 1, 1), (y, 12, 31), "period")
 
 
@@ -278,6 +280,11 @@ def _same_period(g: dict[str, str | None], year: int | None, period: str | None)
     months = {"H1": (1, 6), "H2": (7, 12), "Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12),
               "Q1-Q3": (1, 9)}.get(p, (1, 12))
     return _Span((y, months[0], 1), (y, months[1], _last_day(y, months[1])), "period")
+
+
+def _next_if_before(y: int | None, end: tuple[int, int], start: tuple[int, int]) -> int | None:
+    """The year of a range's end: the next one where the end's (month, day) comes before the start's."""
+    return y + 1 if y is not None and end < start else y
 
 
 def _parse_iso(s: str) -> tuple[int | None, int, int]:
@@ -310,6 +317,8 @@ def _apply(effect: str, span: _Span, year: int | None, period: str | None) -> _S
         return _Span(span.from_, _parse_iso(end) if end else None, "period")
     if effect == "onward":
         return _Span(span.from_, None, "period")
+    if effect == "after":
+        return _Span(None if span.to is None else _after(span.to), None, "period")
     if effect == "before":
         return _Span(None, span.to, "period")
     raise ValueError(f"unknown modifier effect {effect!r}")
@@ -417,7 +426,7 @@ def find_times(text: str, year: int | None, period: str | None = None, *,
             sm = mod.suffix.match(text, end, next_start) if mod.suffix else None
             if sm:
                 e = sm.end()
-            if (mod.needs_suffix and not sm) or (not mod.needs_suffix and not pm):
+            if (mod.require in ("suffix", "both") and not sm) or (mod.require in ("prefix", "both") and not pm):
                 continue
             start, end, rule, effect = s, e, mod.id, mod.effect
             break

@@ -129,6 +129,21 @@ def test_changed_file_with_several_articles_replaces_them_all(fresh_db):
     assert fts_ok(fresh_db)
 
 
+def test_prune_drops_members_gone_from_new_version(fresh_db):
+    v1 = FileInfo("archive.zip", 100, 1.0, "a" * 64)
+    v2 = FileInfo("archive.zip", 90, 2.0, "b" * 64)
+    fresh_db.add_document(make_document(SERVICE, source="archive.zip", member="1.docx"), file_info=v1)
+    fresh_db.add_document(make_document(SIGNING, source="archive.zip", member="2.docx"), file_info=v1)
+    # version 2 of the archive holds only 1.docx, unchanged
+    fresh_db.add_document(make_document(SERVICE, source="archive.zip", member="1.docx"), file_info=v2)
+    assert fresh_db.prune_file(v2) == 1
+    assert [d["member"] for d in fresh_db.documents()] == ["1.docx"]
+    fresh_db.record_file(v2, documents=1)
+    assert fresh_db.forget_file("archive.zip") == 1
+    assert count(fresh_db, "documents") == 0 and count(fresh_db, "files") == 0
+    assert fts_ok(fresh_db)
+
+
 # ---------------------------------------------------------------- facts
 def test_facts_are_stored_with_their_sentences(fresh_db):
     doc = make_document(SERVICE + SIGNING)
@@ -635,3 +650,20 @@ def test_cleaned_web_page_round_trip(fresh_db):
         assert text[hit.start : hit.end] == hit.text
         assert all(text[a:b] == "卫生" for a, b in hit.highlights)
     assert fts_ok(fresh_db)
+
+
+# ---------------------------------------------------------------- docs
+def test_every_table_and_column_is_documented(fresh_db):
+    doc = (ROOT / "docs" / "schema.md").read_text("utf-8")
+    parts = dict(re.findall(r"^##+ (\w+)[^\n]*\n(.*?)(?=^##+ |\Z)", doc, re.M | re.S))
+    tables = [t for t in fresh_db.db.table_names() if not t.startswith(("sqlite_", "sentences_fts"))]
+    for table in tables:
+        assert table in parts, f"docs/schema.md has no section for {table}"
+        text = parts[table] + (
+            parts["Facts"]
+            if table in ("quantities", "times", "indicators", "commitments", "entities")
+            else ""
+        )
+        for column in fresh_db.db[table].columns_dict:
+            assert f"`{column}`" in text, f"{table}.{column} is not documented"
+    assert "sentences_fts" in parts

@@ -1,0 +1,1 @@
+"""The SQLite store: ``store.Store`` (writes, search, bookkeeping) and ``migrations`` (schema versions)."""

@@ -552,6 +552,32 @@ class Store:
                 (info.path, info.size, info.mtime, info.sha256, status, reason, documents, _now()),
             )
 
+    def prune_file(self, info: FileInfo) -> int:
+        """Delete what older versions of the file produced and this version did not.
+
+        ``add_document`` replaces a changed file's documents member by member;
+        an archive member (or article) that is gone from the new version is
+        only dropped here. Call it after all documents of ``info.path`` are
+        added. Returns the number of documents deleted.
+        """
+        if not info.sha256:
+            raise StoreError("prune_file() needs the file's sha256 to tell its versions apart")
+        with self._write() as conn:
+            cur = conn.execute(
+                "DELETE FROM documents WHERE source = ? AND source_hash IS NOT ?", (info.path, info.sha256)
+            )
+            return cur.rowcount
+
+    def forget_file(self, path: str) -> int:
+        """Delete every document of a file and its ``files`` row (the file is gone).
+
+        Returns the number of documents deleted; logged errors are kept.
+        """
+        with self._write() as conn:
+            cur = conn.execute("DELETE FROM documents WHERE source = ?", (path,))
+            conn.execute("DELETE FROM files WHERE path = ?", (path,))
+            return cur.rowcount
+
     def file_seen(self, path: str, size: int, mtime: float) -> bool:
         """True if ``path`` was ingested successfully with this size and mtime.
 

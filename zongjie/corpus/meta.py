@@ -127,6 +127,8 @@ def find_org(title: str | None, doc: Document) -> str | None:
     if m:
         return m.group("region") + "人民政府"
     org = None
+    if title and "国务院" in title:
+        return "国务院"
     if title:
         bare = re.sub(r"(?:(?:19|20)\d{2}|[xX×*]{2,4})\s*年度?|[上下]半年|第?[一二三四]季度|全年|年度|某", " ", title)
         for piece in bare.split():

@@ -36,7 +36,9 @@ _ROLE_WORDS = [
 # A paragraph that opens the plan part without a heading of its own:
 # 下一步,我们要针对上述问题……现提出以下几点打算:
 _PLAN_OPENER = re.compile(
-    r"^(?:下一步|下步|今后|下半年|明年|20\d{2}年)[^。]{0,40}(?:打算|计划|安排|思路|重点|要点|工作|要|将)")
+    r"^(?:(?:下一步|下步|今后|下半年|明年)[^。]{0,40}(?:打算|计划|安排|思路|重点|要点|工作|要|将)"
+    r"|(?P<year>20\d{2})年(?:的?(?:工作打算|工作计划|工作安排|工作思路|工作要点|主要任务|重点工作|工作重点|工作任务|主要目标)))"
+)
 
 _SENTENCE_END = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』)）]?|\n|$)")
 
@@ -86,6 +88,8 @@ def sections_of(doc: Document) -> list[Section]:
         line = doc.text[start:end]
         level = style_level if kind == "heading" and style_level else heading_level(line)
         opener = level is None and _PLAN_OPENER.match(line)
+        if opener and opener.group("year") and doc.meta.year and int(opener.group("year")) < doc.meta.year:
+            opener = None  # 2024年工作安排 in a 2025 report reviews, it does not plan
         if level is None and not opener:
             continue
         if opener:

@@ -29,7 +29,7 @@ _LIST_SEP = "、"
 # copulas and level verbs between a name and its number (longest first)
 _COPULA = re.compile(
     r"(?:分别(?:达到了|达到|达|为|是|有|占)?|(?:已经|已|均|共|累计|合计|全年|共计|总计|现|尚|另|还|仍|又)?"
-    r"(?:达到了|达到|达|为|是|有|计|超过|突破|逾|不少于|不低于|不超过|至少|控制在|保持在|稳定在|提高到|提升到|提高至|提升至|降低到|降至|下降到|上升到|增加到|增至)?"
+    r"(?:达到了|达到|达|为|是|有|计|从|由|超过|突破|逾|不少于|不低于|不超过|至少|控制在|保持在|稳定在|提高到|提升到|提高至|提升至|降低到|降至|下降到|上升到|增加到|增至)?"
     r"(?:了)?)$"
 )
 _LEADING = re.compile(r"^(?:我们|我局|我委|我院|我区|我市|我县|我省|我镇|我中心|其中|同时|此外|另外|并|并且|而且|还|共|全年|目前|截至目前|截止目前|今年以来|上半年|下半年|先后|累计|共计|专门|主动|积极|及时|已经|已|均|分别|"
@@ -146,8 +146,23 @@ def _sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
     return None
 
 
+_PAST_OPENER = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})年(?!以来)|去年|上年|过去|前年|一年来|半年来|五年来|这五年)")
+
+
+def _looks_back(doc: Document, sentence: Sentence) -> bool:
+    """A sentence in a plan part that reports the past (2012年，…国内生产总值增长7.8%)."""
+    m = _PAST_OPENER.match(sentence.text)
+    if not m:
+        return False
+    if m.group("year"):
+        return doc.meta.year is not None and int(m.group("year")) < doc.meta.year
+    return True
+
+
 def is_target(doc: Document, sentence: Sentence | None, q: Quantity) -> bool:
     """Whether a quantity states a goal rather than a result."""
+    if sentence is not None and _looks_back(doc, sentence):
+        return False
     if sentence is not None and sentence.section is not None and doc.sections:
         if doc.sections[sentence.section].role == "plan":
             return True

@@ -48,10 +48,6 @@ _FURNITURE = re.compile(
     r"social|recommend|hot|links?|friendlink|bdshare)(?:$|[\s_\d-])",
     re.IGNORECASE,
 )
-# Containers Chinese government CMSs put the article in.
-_CONTENT_HINT = re.compile(
-    r"TRS_Editor|article|content|zoom|main|detail|text|pages_content|zw", re.IGNORECASE
-)
 _BLOCK_TAGS = {
     "p",
     "div",
@@ -98,8 +94,8 @@ def read_html(path: Path, *, source: str | None = None, member: str | None = Non
         member: the path inside an archive, if any.
 
     Returns:
-        a RawDocument; ``hints`` holds ``title`` (from ``<title>``, else the
-        first ``<h1>``) and ``url`` (from ``<link rel=canonical>`` or
+        a RawDocument; ``hints`` holds ``title`` (the article's first
+        ``<h1>``, else ``<title>``) and ``url`` (from ``<link rel=canonical>`` or
         ``og:url``) when the page has them.
 
     Example: a page with ``<nav>首页 | 政务公开</nav><div class="content"><p>各位代表：</p>…``
@@ -127,10 +123,10 @@ def read_html(path: Path, *, source: str | None = None, member: str | None = Non
     blocks = [b for b in blocks if b.text]
     if not blocks:
         raise EmptyDocument("no main text found in the HTML page", path=str(path))
-    if "title" not in hints:
-        first_h1 = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
-        if first_h1:
-            hints["title"] = first_h1
+    # The article's <h1> beats <title>, which carries the site's name too.
+    first_h1 = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
+    if first_h1:
+        hints["title"] = first_h1
     return RawDocument(
         blocks=blocks,
         source=source or str(path),
@@ -169,6 +165,7 @@ def _hints(root) -> dict:
 
 def _drop_furniture(root) -> None:
     doomed = []
+    total = _text_len(root)
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -179,7 +176,8 @@ def _drop_furniture(root) -> None:
             doomed.append(el)
             continue
         marker = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"))))
-        if marker and _FURNITURE.search(marker) and not _CONTENT_HINT.search(marker):
+        # A furniture-sounding wrapper that holds most of the page is the page.
+        if marker and _FURNITURE.search(marker) and _text_len(el) < 0.5 * total:
             doomed.append(el)
     for el in doomed:
         parent = el.getparent()
@@ -225,6 +223,11 @@ def _main_container(body):
     # A page that is all article (no furniture left) is read whole.
     if best is body or _text_len(best) < 0.2 * total:
         return body
+    # Climb while the parent adds little but a title line and a byline.
+    while (parent := best.getparent()) is not None and parent is not body:
+        if _text_len(parent) > 1.3 * _text_len(best) + 20:
+            break
+        best = parent
     return best
 
 

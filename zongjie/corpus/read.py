@@ -68,7 +68,7 @@ def is_skipped(name: str) -> bool:
     """
     base = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
     parts = name.replace("\\", "/").split("/")
-    if any(p.startswith(".") or p.lower() in _SKIP_NAMES for p in parts[:-1]):
+    if any((p.startswith(".") and p not in (".", "..")) or p.lower() in _SKIP_NAMES for p in parts[:-1]):
         return True
     return (
         base.startswith((".", "~$", "~WRL"))

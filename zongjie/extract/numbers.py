@@ -42,7 +42,7 @@ _FOLD = str.maketrans({
     "壹": "一", "贰": "二", "貳": "二", "弍": "二", "叁": "三", "參": "三", "肆": "四",
     "伍": "五", "陆": "六", "陸": "六", "柒": "七", "捌": "八", "玖": "九", "拾": "十",
     "佰": "百", "仟": "千", "萬": "万", "億": "亿", "兩": "两", "倆": "两", "幺": "一",
-    "負": "负", "點": "点", "個": "个", "幾": "几", "餘": "余",
+    "負": "负", "點": "点", "對": "对", "個": "个", "幾": "几", "餘": "余",
 })
 
 _APPROX = re.compile(r"[余多几来]")
@@ -51,13 +51,13 @@ _ARABIC = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|\.\d+|[零〇○一二两三四五六七八九半十百千万亿兆]")
 _PLAIN = re.compile(
     r"(?P<base>\d+(?:\.\d*)?|\.\d+)"
-    r"(?:(?P<e>[eE][+-]?\d+)|\^(?P<pow>[+-]*\d+(?:\.\d+)?)|(?P<k>[kK]))?"
+    r"(?:(?P<e>[eE][+-]?\d+)|\^(?P<pow>[+-]*\d+(?:\.\d+)?)|(?P<k>[kKM]))?"
 )
 _MIXED_FRACTION = re.compile(r"^\s*([+-]?\d+)\s+(\d+)\s*/\s*(\d+)\s*$")
 _SLASH = re.compile(r"^([+-]?\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
 _CN_DECIMAL = re.compile(r"^(?P<int>.*?)点(?P<frac>[零〇○一二两三四五六七八九]+|\d+)(?P<mult>[十百千万亿兆]*)$")
 _PERCENT_SUFFIX = re.compile(r"^(?P<num>.+?)(?P<unit>%|‰|‱|个百分点|百分点)$")
-_RATIO_SUFFIX = re.compile(r"^(?P<num>.+?)(?P<unit>成|折)$")
+_RATIO_SUFFIX = re.compile(r"^(?P<num>.+?)(?P<unit>成|折)(?P<tail>半|[一二三四五六七八九]|\d)?$")
 
 
 class Numeral(NamedTuple):
@@ -112,7 +112,7 @@ def parse_numeral(s: str | None) -> Numeral | None:
 
 
 def _parse_rate(t: str) -> Numeral | None:
-    if t == "对折":
+    if t in ("对折", "半折"):
         return Numeral(50.0, "%")
     m = _PERCENT_SUFFIX.match(t)
     if m:
@@ -125,9 +125,14 @@ def _parse_rate(t: str) -> Numeral | None:
         v = _parse_signed(m.group("num"))
         if v is None or v < 0:
             return None
-        # 七成 = 70%; 九五折 / 95折 = 95%, 9.5折 = 95%
+        tail = m.group("tail")
+        if tail:  # 七成六 = 7.6成, 三成半 = 3.5成
+            if v >= 10 or v != int(v):
+                return None
+            v += 0.5 if tail == "半" else _digit(tail) / 10
+        # 七成 = 70%; 95折 = 95%, 9.5折 = 95%; 十折 is no discount, not a rate
         if m.group("unit") == "折" and v >= 10:
-            return Numeral(v, "%")
+            return Numeral(v, "%") if 10 < v < 100 and not tail else None
         return Numeral(v * 10, "%")
     if "分之" in t:
         return _parse_fraction(t)
@@ -223,7 +228,7 @@ def _plain(m: re.Match[str]) -> float | None:
         except (OverflowError, ZeroDivisionError):
             return None
     if m.group("k"):
-        return base * 1000
+        return base * (10**6 if m.group("k") == "M" else 1000)
     return base
 
 

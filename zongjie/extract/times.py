@@ -35,6 +35,7 @@ __all__ = ["find_times", "year_end", "deadline_of", "period_end", "run_example"]
 UNKNOWN = "XXXX"
 _YEAR_RULE = "time.year.v1"
 _YEAR_GROUPS = ("y", "ycn", "ym", "yr")
+_RANGE_GROUPS = ("m2", "d2", "y2")
 _MASK = frozenset("xX×＊*ｘＸ")
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -59,6 +60,7 @@ class _Modifier:
     prefix: re.Pattern[str] | None  # matched ending just before the core
     suffix: re.Pattern[str] | None  # matched starting just after the core
     require: str  # prefix, suffix or both
+    only_ranges: bool  # only around a range (5月至7月)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def _rules() -> _Rules:
             re.compile(f"(?:{rules_mod.expand(prefix, rs.parts)})$") if prefix else None,
             re.compile(rules_mod.expand(suffix, rs.parts)) if suffix else None,
             require=opts.get("require", "suffix"),
+            only_ranges=bool(opts.get("only_ranges")),
         ))
     return _Rules(tuple(cores), tuple(modifiers), re.compile(rs.data["anchors"]), int(rs.data["window"]),
                   re.compile(rules_mod.expand(rs.parts["org_gap"], rs.parts)))
@@ -304,6 +307,8 @@ def _after(t: tuple[int | None, int, int]) -> tuple[int | None, int, int]:
 
 
 def _apply(effect: str, span: _Span, year: int | None, period: str | None) -> _Span:
+    if effect == "span":
+        return span
     if effect == "cutoff":
         return _Span(span.to, span.to, "point")
     if effect == "since":
@@ -418,7 +423,10 @@ def find_times(text: str, year: int | None, period: str | None = None, *,
     for i, hit in enumerate(cores):
         next_start = cores[i + 1].start if i + 1 < len(cores) else len(text)
         start, end, rule, effect = hit.start, hit.end, hit.rule, None
+        is_range = any(hit.groups.get(k) for k in _RANGE_GROUPS)
         for mod in rules.modifiers:
+            if mod.only_ranges and not is_range:
+                continue
             s, e = start, end
             pm = mod.prefix.search(text, max(prev_end, start - 4), start) if mod.prefix else None
             if pm:

@@ -218,8 +218,6 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
         if rx.search(before):
             comparison = kind
             break
-    if comparison is None and c.growth.search(before):
-        comparison = "increase" if re.search(r"增|提高|上升|高|多|涨", before) else "decrease"
     suspect = False
     if value is not None:
         if unit == "%" and value > 100 and comparison is None and not c.growth.search(before):

@@ -108,7 +108,44 @@ def fts_query(query: str) -> str:
     """An FTS5 MATCH expression for a user's query: its words, all required.
 
     Each word is quoted so that FTS5 syntax characters in user input are taken
-    literally.
+    literally. A long word may have been indexed as two (jieba cuts
+    家庭医生签约覆盖率 as 家庭医生|签约覆盖率), so it also matches as its
+    dictionary parts standing together: ``("家庭医生签约" OR NEAR("家庭医生" "签约", 8))``.
+
+    >>> fts_query("家庭医生签约")
+    '("家庭医生签约" OR NEAR("家庭医生" "签约", 8))'
     """
-    terms = [w.strip() for w in words(query) if w.strip() and any(ch.isalnum() for ch in w)]
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    tok = tokenizer()
+    clauses = []
+    for word in words(query):
+        term = word.strip()
+        if not term or not any(ch.isalnum() for ch in term):
+            continue
+        quoted = _quote(term)
+        parts = _cover(tok, term) if len(term) > 4 else None
+        if parts:
+            # the parts must stand together (inner words are indexed right after their word)
+            near = "NEAR(" + " ".join(_quote(p) for p in parts) + f", {2 * len(parts) + 4})"
+            clauses.append("(" + quoted + " OR " + near + ")")
+        else:
+            clauses.append(quoted)
+    return " ".join(clauses)
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _cover(tok: jieba.Tokenizer, word: str) -> list[str] | None:
+    """``word`` as a sequence of shorter dictionary words (longest first), or None."""
+    inner = set(_inner_words(tok, word))
+    parts, i = [], 0
+    while i < len(word):
+        for j in range(len(word) - (1 if i == 0 else 0), i + 1, -1):
+            if word[i:j] in inner:
+                parts.append(word[i:j])
+                i = j
+                break
+        else:
+            return None
+    return parts

@@ -1,0 +1,60 @@
+# zongjie — the two commands of the quick start:
+#   make demo   set up (system packages, venv) and run the bundled sample end to end
+#   make test   set up (system packages, venv with dev tools) and run the whole test suite
+# Both are idempotent: run them again and they only do what is missing.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DB     ?= zongjie.db
+# Debian packages: LibreOffice converts .doc/.wps (and makes test PDFs); a CJK
+# font makes those PDFs' text layer right; poppler-utils rasterises PDF pages.
+APT_PACKAGES := libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test system-deps venv dev lint score bench clean
+
+demo: system-deps venv
+	$(BIN)/zongjie demo --db $(DB)
+
+test: system-deps dev
+	$(BIN)/python -m pytest -q
+
+system-deps:
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing="$$missing fonts-wqy-microhei"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# the stamp files make a second run a no-op unless pyproject.toml changed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e . pytest hypothesis ruff
+	touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
+
+lint: dev
+	$(BIN)/ruff check zongjie tests
+
+# extraction quality against the dev gold (needs ../shared beside the project)
+score: venv
+	$(BIN)/python ../shared/gold/score.py ../shared/gold ../shared/corpus --cmd '$(BIN)/zongjie extract --format json {path}'
+
+bench: venv
+	$(BIN)/python benchmarks/extract_speed.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache $(DB) $(DB)-wal $(DB)-shm

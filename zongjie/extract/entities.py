@@ -559,6 +559,7 @@ def find_entities(text: str) -> list[Entity]:
     return doc_entities(entity_pipeline()(text))
 
 
-def run_example(text: str) -> list[dict[str, Any]]:
-    """Every entity of ``text`` as a dict (for the rules-examples runner)."""
+def run_example(text: str, **options: Any) -> list[dict[str, Any]]:
+    """Every entity of ``text`` as a dict (for tests/test_rule_examples.py;
+    entity rules take no options)."""
     return [e.as_dict() for e in find_entities(text)]

@@ -283,8 +283,9 @@ class _Rules:
 
 @functools.cache
 def _rules() -> _Rules:
-    """The rules of ``extract/rules/entities.yaml`` compiled, with the ORG
-    word lists turned into the parts ``{level}``, ``{stem}``, ``{strong}``, ``{weak}``."""
+    """The rules of ``extract/rules/entities.yaml`` compiled, with its word
+    lists turned into the parts ``{level}``, ``{stem}``, ``{strong}``,
+    ``{weak}`` (ORG) and ``{surname}``, ``{title}`` (PER)."""
     rs = rules_mod.load("entities")
     org = rs.data["org"]
     parts = dict(rs.parts)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from zongjie.corpus.document import Document, Section
+from zongjie.corpus.structure import role_of
 from zongjie.extract.facts import Commitment, Indicator
 from zongjie.extract.times import find_times
 
@@ -21,8 +22,9 @@ RULE_PLAN = "commitment.plan_clause.v1"
 RULE_MARKER = "commitment.future_marker.v1"
 
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
+# no ^: it is used with match(text, pos), where ^ would only match at 0
 _MARKER_PREFIX = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）][、.]?|\d+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[,，、]?)\s*"
+    r"\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）][、.]?|\d+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[,，、]?)\s*"
 )
 # a lead-in that is not a clause of its own: it goes with the next one
 _LEAD_IN = re.compile(
@@ -71,7 +73,7 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
         if e - s <= 0:
             continue
         body = text[s:e]
-        if pending is None and (len(body) <= 4 or _LEAD_IN.match(body)):
+        if pending is None and (len(body) <= 3 or _LEAD_IN.match(body)):
             pending = s
             continue
         out.append(_Clause(pending if pending is not None else s, e))
@@ -181,13 +183,16 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
     for s_idx, sentence in enumerate(doc.sentences):
         section = doc.sections[sentence.section] if doc.sections and sentence.section is not None else None
         in_plan = section is not None and section.role == "plan"
-        if section is not None and section.heading_end is not None and sentence.start < section.heading_end:
-            continue  # the heading itself
+        in_heading = section is not None and section.heading_end is not None and sentence.start < section.heading_end
+        if in_heading and (sentence.section == 0 or role_of(section.heading or "")):
+            continue  # the title, or a heading that only names the part (二、下半年工作打算)
         next_year = in_plan and plan_year is not None and plan_year != doc.meta.year
         for c in _units(text, sentence.start, sentence.end):
             body = text[c.start:c.end]
             if len(body) < 4:
                 continue
+            if in_heading and c.start < section.heading_end and not _checkable(body):
+                continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
             if in_plan:
                 rule = RULE_PLAN
             elif _FUTURE.search(body) and not _RETROSPECTIVE.search(body):

@@ -32,7 +32,7 @@ _COPULA = re.compile(
     r"(?:达到了|达到|达|为|是|有|计|从|由|超过|突破|逾|不少于|不低于|不超过|至少|控制在|保持在|稳定在|提高到|提升到|提高至|提升至|降低到|降至|下降到|上升到|增加到|增至)?"
     r"(?:了)?)$"
 )
-_LEADING = re.compile(r"^(?:我们|我局|我委|我院|我区|我市|我县|我省|我镇|我中心|其中|同时|此外|另外|并|并且|而且|还|共|全年|目前|截至目前|截止目前|今年以来|上半年|下半年|先后|累计|共计|专门|主动|积极|及时|已经|已|均|分别|"
+_LEADING = re.compile(r"^(?:力争|确保了|确保|争取|努力|力求|计划|预计|预期|要|将|年底前|年底|年内|到20\d{2}年|我们|我局|我委|我院|我区|我市|我县|我省|我镇|我中心|其中|同时|此外|另外|并|并且|而且|还|共|全年|目前|截至目前|截止目前|今年以来|上半年|下半年|先后|累计|共计|专门|主动|积极|及时|已经|已|均|分别|"
     r"(?:(?:19|20)\d{2}|[xX×*]{2,4})年(?:度|底|末|初)?|今年|去年|本年|当年|\d{1,2}(?:[-—~至]\d{1,2})?月(?:份|底|末|初)?(?:以来)?|[xX×*]+|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是|[一二三四五六七八九十]+是|\d+[、.])+")
 _WEAK_LEFT = re.compile(r"^(?:[对在为向把将给与和及或的有共了等其占]|共有|新增|新建|建成|组建|完成|全区|全市|全县|全省|全国|已有|现有|其中|累计|先后|共计|合计|总计|以上的?|以下的?)$")
 _ENDS_WITH_LINK = re.compile(r"(?:和|及|与|以及|或|、|等|对|在|向|为|把|将|给|使|让)$")
@@ -53,7 +53,7 @@ _OWNER_END = re.compile(r"(?:中心|院|局|站|所|机构|单位|学校|村|镇
 _RIGHT_STOP = frozenset(
     "实施 开展 进行 完成 通过 创建 达到 达 被 获得 获 荣获 顺利 全部 均 已 正在 参加 参与 接受 纳入 实行 落实 建立 投入 开工 竣工 "
     "覆盖 配备 使用 签订 评为 成为 列入 确定 验收 挂牌 启动 运行 运转 设立 成立 提供 发放 举办 组织 培训 检查 处理 查处 受理 "
-    "接诊 在 中 上 下 内 为 有 是 和 及 与 等 了 均已 已经 分别 共 累计 进修 学习 报名 承担 达标 申报 开业 投入使用 纳入 ， , ； ; 。 、 ： :".split()
+    "接诊 深入 进入 走进 赴 前往 下乡 入户 在 中 上 下 内 为 有 是 和 及 与 等 了 均已 已经 分别 共 累计 进修 学习 报名 承担 达标 申报 开业 投入使用 纳入 ， , ； ; 。 、 ： :".split()
 )
 _TARGET_WORDS = re.compile(
     r"力争|确保(?!了)|争取|计划(?!免疫|生育)|拟(?:于|在|将|对|新|投)|预计|预期|目标(?:是|为|[:：])|(?:预期|工作|主要|奋斗|总体)目标|努力|力求|年内|年底前|到20\d{2}年|至20\d{2}年|"
@@ -73,8 +73,11 @@ def _strip_copula(text: str) -> str:
     return text
 
 
-def left_name(text: str, start: int, floor: int) -> tuple[str, int]:
-    """The name on the left of a quantity starting at ``start``; (name, name_start)."""
+def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> tuple[str, int]:
+    """The name on the left of a quantity starting at ``start``; (name, name_start).
+
+    ``keep_list`` keeps an enumeration (城镇职工、居民参保率) whole, for 分别.
+    """
     lo = max(floor, start - 40)
     window = text[lo:start]
     cut = 0
@@ -88,7 +91,7 @@ def left_name(text: str, start: int, floor: int) -> tuple[str, int]:
     if lead:
         name, offset = name[lead.end():], offset + lead.end()
     # an enumeration before the name (A、B、C类) belongs to the list, not this item
-    if _LIST_SEP in name:
+    if _LIST_SEP in name and not keep_list:
         i = name.rfind(_LIST_SEP) + 1
         name, offset = name[i:], offset + i
     m = _RATE_HEAD.match(name)
@@ -198,7 +201,7 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
         while j < len(quantities) and re.fullmatch(r"\s*(?:、|和|及|与|,|，)\s*", text[quantities[j - 1].end: quantities[j].start]):
             group.append(j)
             j += 1
-        subject, _ = left_name(text, q.start - len(m.group(0)), 0)
+        subject, _ = left_name(text, q.start - len(m.group(0)), 0, keep_list=True)
         items = [s for s in re.split(r"[、和及与]", subject) if s]
         if len(items) != len(group) or len(group) < 2:
             continue

@@ -1,0 +1,121 @@
+"""The extraction pipeline: indicators named, targets told from results, commitments with deadlines."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zongjie import extract, read_text
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def facts_of(text, **kw):
+    (doc,) = read_text(text, **kw)
+    return doc, extract(doc, entities=False)
+
+
+# ---------------------------------------------------------------- indicators
+@pytest.mark.parametrize(
+    "sentence, name, value, unit, kind",
+    [
+        # the name before the number, copula taken off
+        pytest.param("全区基层医疗卫生机构标准化建设率达100%。", "全区基层医疗卫生机构标准化建设率", 100, "%", "actual", id="rate-da"),
+        pytest.param("为居民建立健康档案，建档62.03万人，建档率84%。", "建档人数", 620300, "人", "actual", id="wan-people"),
+        pytest.param("先后投入3000余万元对基层卫生机构进行改造。", "投入", 30000000, "元", "actual", id="money-verb"),
+        # the name after a counted number
+        pytest.param("全区组织8支健康教育宣讲团深入社区。", "健康教育宣讲团", 8, "支", "actual", id="counted-right"),
+        pytest.param("全区72个省统一规划的村卫生所实施基本药物制度。", "村卫生所", 72, "个", "actual", id="head-after-de"),
+        # targets: goal words, and plan parts
+        pytest.param("力争年底全市家庭医生签约覆盖率达到35%。", "全市家庭医生签约覆盖率", 35, "%", "target", id="lizheng"),
+        pytest.param("确保全年发生率控制在5‰以内。", "发生率", 5, "‰", "target", id="queba-ceiling"),
+        pytest.param("确保了全年发生率控制在5‰以内。", "发生率", 5, "‰", "actual", id="past-tense-queba"),
+    ],
+)
+def test_indicator(sentence, name, value, unit, kind):
+    _doc, facts = facts_of("2023年卫生工作总结\n" + sentence)
+    ind = [i for i in facts.indicators if i.value == value][0]
+    assert (ind.name, ind.unit, ind.kind) == (name, unit, kind)
+
+
+def test_distributed_list():
+    _doc, facts = facts_of("2023年工作总结\n城镇职工、居民参保率分别达x%、x%。")
+    assert [(i.name, i.value, i.masked) for i in facts.indicators] == [
+        ("城镇职工参保率", None, True), ("居民参保率", None, True)]
+
+
+def test_masked_numbers_are_never_given_a_value():
+    _doc, facts = facts_of("2023年工作总结\n检查医疗机构***家，罚款*****元，参合率达x%。")
+    assert len(facts.indicators) == 3
+    assert all(i.masked and i.value is None for i in facts.indicators)
+
+
+def test_plan_part_makes_targets_and_past_years_in_it_stay_results():
+    text = ("2013年政府工作报告\n一、过去五年工作回顾\n国内生产总值年均增长9.3%。\n"
+            "二、今年经济社会发展的主要预期目标\n2012年，国内生产总值增长7.8%。\n"
+            "今年主要预期目标是：国内生产总值增长7.5%左右。")
+    _doc, facts = facts_of(text)
+    got = {(i.value, i.kind) for i in facts.indicators}
+    assert got == {(9.3, "actual"), (7.8, "actual"), (7.5, "target")}
+
+
+# ---------------------------------------------------------------- commitments
+def test_commitments_in_a_half_year_plan_inherit_its_end():
+    text = ("2023年上半年工作总结\n一、上半年主要工作\n确保了基本药物制度顺利推进。\n"
+            "二、下半年工作打算\n（一）加强管理，年内完成10个站所改造任务。继续推进医改，提高服务水平。\n（二）加强监督。")
+    doc, facts = facts_of(text)
+    by_text = {c.text: c for c in facts.commitments}
+    assert "确保了基本药物制度顺利推进" not in by_text  # retrospective
+    assert by_text["年内完成10个站所改造任务"].deadline == "2023-12-31"
+    assert by_text["年内完成10个站所改造任务"].target["value"] == 10
+    assert by_text["继续推进医改，提高服务水平"].deadline == "2023-12-31"  # inherited from the 下半年 heading
+    assert "加强监督" not in by_text  # a heading naming a field of work, nothing to check
+
+
+def test_plan_part_of_a_full_year_summary_is_for_next_year():
+    text = "2018年卫生工作总结\n一、主要工作\n做了很多。\n二、2019年工作打算\n年内完成10个站所改造任务。"
+    _doc, facts = facts_of(text)
+    (c,) = [c for c in facts.commitments if "10个" in c.text]
+    assert c.deadline == "2019-12-31"
+
+
+def test_future_marker_outside_plan_part():
+    doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
+    assert ("年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]
+
+
+# ---------------------------------------------------------------- grounding
+def test_every_fact_points_into_the_text():
+    text = (Path(__file__).parent / "data" / "web-page-seven-articles.txt").read_text("utf-8")
+    for doc in read_text(text):
+        facts = extract(doc, entities=False)
+        for q in facts.quantities:
+            assert doc.text[q.start:q.end] == q.text
+        for t in facts.times:
+            assert doc.text[t.start:t.end] == t.text
+        for c in facts.commitments:
+            assert doc.text[c.start:c.end] == c.text
+        for i in facts.indicators:
+            assert 0 <= i.start < i.end <= len(doc.text) and i.rule
+
+
+# ---------------------------------------------------------------- the dev gold, where it is beside the project
+@pytest.mark.skipif(not (SHARED / "gold" / "score.py").exists(), reason="../shared/gold is not beside the project")
+def test_dev_gold_floors():
+    zongjie = Path(sys.executable).with_name("zongjie")
+    out = subprocess.run(
+        [sys.executable, str(SHARED / "gold" / "score.py"), str(SHARED / "gold"), str(SHARED / "corpus"),
+         "--json", "--cmd", f"{zongjie} extract --no-entities --format json {{path}}"],
+        capture_output=True, text=True, check=True, timeout=600,
+    )
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    assert figures["quantities"]["f1"] >= 0.97
+    assert figures["indicators"]["f1"] >= 0.87
+    assert figures["indicators"]["target_f1"] >= 0.85
+    assert figures["indicators"]["values_invented_for_masked"] == 0
+    assert figures["commitments"]["f1"] >= 0.78
+    assert figures["commitments"]["deadline_accuracy"] >= 0.85
+    assert figures["times"]["f1"] >= 0.90 and figures["times"]["normalised_accuracy"] >= 0.85
+    assert min(figures["meta"].values()) >= 0.95

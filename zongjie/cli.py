@@ -301,9 +301,12 @@ def sample_dir() -> Path:
 def demo_cmd(db: str) -> None:
     """Run the bundled sample archive end to end: ingest, search, indicators.
 
+    The samples: national 政府工作报告 (2012, 2013, 2018, 2019), the 广东 and
+    河南 2025 reports (.docx), 广东 2026 (CSV), health-bureau 工作总结 web copies.
+
     \b
     Example:
-      zongjie demo --db demo.db
+      zongjie demo --db 演示.db
     """
     samples = sample_dir()
     click.secho(f"Ingesting the bundled samples from {samples} into {db}", bold=True)

@@ -54,7 +54,10 @@ def ingest_file(store: Store, path: Path, report: IngestReport, *, entities: boo
     failure = None
     for item in read_path(path, **options):
         if isinstance(item, ReadFailure):
-            store.record_error(item.source, item.member, item.stage, item.reason, item.error_class, item.message)
+            # the store keeps four stages; a reader's finer one (detect, archive, convert) goes with the message
+            stage = item.stage if item.stage in ("read", "clean", "extract", "store") else "read"
+            message = item.message if stage == item.stage else f"[{item.stage}] {item.message}"
+            store.record_error(item.source, item.member, stage, item.reason, item.error_class, message)
             report.errors[item.reason] += 1
             report.failed_files.append((item.source + (f"!{item.member}" if item.member else ""), item.reason, item.message))
             failure = failure or item.reason

@@ -1,0 +1,284 @@
+"""Canonical indicators, cross-year comparison and the target audit.
+
+The store is built at test time from the bundled real reports
+(zongjie/data/samples): the national 政府工作报告 of 2012, 2013, 2018 and
+2019, 广东's 2025 report (.docx) and its 2026 report (CSV row).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from zongjie.analysis.audit import actual, audit, judge, target
+from zongjie.analysis.canonical import canonical_name, clean_name, direction_of, strength_of
+from zongjie.analysis.compare import compare, entity_of, period_of
+from zongjie.ingest import ingest
+from zongjie.schema.store import Store
+
+SAMPLES = resources.files("zongjie.data") / "samples"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A store of the national 2012/2013/2018/2019 reports and 广东 2025/2026."""
+    path = tmp_path_factory.mktemp("audit") / "zongjie.db"
+    with Store(path) as s:
+        ingest(
+            [
+                str(SAMPLES / "national" / "政府工作报告-2012-2013-2018-2019.jsonl"),
+                str(SAMPLES / "provincial" / "2025年广东省政府工作报告.docx"),
+                str(SAMPLES / "provincial" / "2026_广东省_政府工作报告.csv"),
+            ],
+            s,
+            entities=False,
+        )
+    s = Store(path, readonly=True)
+    yield s
+    s.close()
+
+
+# ---------------------------------------------------------------- canonical names
+
+@pytest.mark.parametrize(
+    ("name", "canonical", "method"),
+    [
+        # the synonym table
+        ("国内生产总值增长", "GDP增长", "synonym"),
+        ("地区生产总值增长", "GDP增长", "synonym"),
+        ("经济增长", "GDP增长", "synonym"),
+        ("GDP增长", "GDP增长", "synonym"),
+        ("居民消费价格涨幅", "CPI涨幅", "synonym"),
+        ("物价涨幅", "CPI涨幅", "synonym"),
+        ("CPI", "CPI涨幅", "synonym"),
+        ("调查失业率", "城镇调查失业率", "synonym"),
+        ("新增城镇就业", "城镇新增就业", "synonym"),
+        ("地方一般公共预算收入增长", "一般公共预算收入增长", "synonym"),
+        ("粮食总产量", "粮食产量", "synonym"),
+        ("居民人均可支配收入实际增长", "居民人均可支配收入增长", "synonym"),
+        ("参合率", "新农合参合率", "synonym"),
+        # framing words stripped
+        ("将2024年参合率继续", "新农合参合率", "synonym"),
+        ("居民消费价格涨幅回落到", "CPI涨幅", "synonym"),
+        ("赤字率拟按", "赤字率", "synonym"),
+        # the learned fallback
+        ("城镇调查失业率平均值", "城镇调查失业率", "similar"),
+        ("经济增长预期目标定", "GDP增长", "similar"),
+        # negatives: a level, an average, a different population
+        ("国内生产总值", "国内生产总值", None),
+        ("国内生产总值年均增长", "国内生产总值年均增长", None),
+        ("农村居民人均可支配收入增长", "农村居民人均可支配收入增长", None),
+        ("单位国内生产总值能耗下降", "单位国内生产总值能耗下降", None),
+    ],
+    ids=lambda v: str(v),
+)
+def test_canonical_name(name, canonical, method):
+    c = canonical_name(name)
+    assert (c.name, c.method, c.original) == (canonical, method, name)
+
+
+@pytest.mark.parametrize(
+    ("written", "clean"),
+    [
+        ("效劳对象满意率", "服务对象满意率"),
+        ("根本公共卫生服务", "基本公共卫生服务"),
+        ("方案生育率", "计划生育率"),
+        ("平安生产事故", "安全生产事故"),
+    ],
+)
+def test_pseudo_original_rewrites(written, clean):
+    assert clean_name(written) == clean
+
+
+@pytest.mark.parametrize(
+    ("indicator", "span", "qualifier", "direction"),
+    [
+        ("GDP增长", "国内生产总值增长7.5%", "about", "floor"),
+        ("城镇新增就业", "城镇新增就业900万人以上", "at_least", "floor"),
+        ("粮食产量", "粮食产量", None, "floor"),
+        ("CPI涨幅", "居民消费价格涨幅3%左右", "about", "ceiling"),
+        ("城镇调查失业率", "城镇调查失业率5.5%左右", "about", "ceiling"),
+        ("赤字率", "赤字率拟按2.8%", None, "ceiling"),
+        ("城镇登记失业率", "城镇登记失业率控制在4.6%以内", "at_most", "ceiling"),
+        ("单位能耗", "单位能耗控制在3%", None, "ceiling"),
+        ("家庭医生签约覆盖率", "家庭医生签约覆盖率达到85%", None, "floor"),
+    ],
+)
+def test_direction(indicator, span, qualifier, direction):
+    assert direction_of(indicator, span, qualifier) == direction
+
+
+@pytest.mark.parametrize(
+    ("clause", "strength"),
+    [
+        ("确保粮食产量稳定在1.3万亿斤以上", "hard"),
+        ("严格控制新增债务", "hard"),
+        ("力争地区生产总值增长5%", "soft"),
+        ("今年经济社会发展的主要预期目标是：国内生产总值增长7.5%左右", "planned"),
+        ("国内生产总值增长7.5%", None),
+    ],
+)
+def test_strength(clause, strength):
+    assert strength_of(clause) == strength
+
+
+# ---------------------------------------------------------------- entities and periods
+
+@pytest.mark.parametrize(
+    ("org", "title", "entity"),
+    [
+        ("广东省人民政府", None, "广东省"),
+        ("广东省政府", None, "广东省"),
+        ("国务院", None, "全国"),
+        (None, "2025年河南省政府工作报告", "河南省"),
+    ],
+)
+def test_entity_of(org, title, entity):
+    assert entity_of(org, title) == entity
+
+
+@pytest.mark.parametrize(
+    ("kind", "doc_type", "year", "period", "sentence_year", "expected"),
+    [
+        ("target", "report", 2013, "FY", None, "2013"),  # a report plans its own year
+        ("actual", "report", 2013, "FY", None, "2012"),  # and reviews the year before
+        ("actual", "report", 2013, "FY", 2012, "2012"),
+        ("actual", "report", 2018, "FY", 2013, "2013"),  # 2013年以来… names its year
+        ("target", "report", 2021, "FY", 2025, "2025"),  # 到2025年… a five-year target
+        ("actual", "summary", 2023, "FY", None, "2023"),
+        ("target", "summary", 2023, "FY", None, "2024"),
+        ("actual", "summary", 2023, "H1", None, "2023-H1"),
+        ("target", "summary", 2023, "H1", None, "2023-H2"),
+        ("actual", "report", None, "FY", None, None),
+    ],
+)
+def test_period_of(kind, doc_type, year, period, sentence_year, expected):
+    assert period_of(kind, doc_type, year, period, sentence_year) == expected
+
+
+# ---------------------------------------------------------------- status rules
+
+@pytest.mark.parametrize(
+    ("t", "a", "status"),
+    [
+        # floor: at or above
+        pytest.param(target(7.5, "%"), actual(7.8, "%"), "met", id="floor-above"),
+        pytest.param(target(7.5, "%"), actual(7.5, "%"), "met", id="floor-equal"),
+        pytest.param(target(7.5, "%"), actual(7.4, "%"), "not_met", id="floor-below"),
+        pytest.param(target(900e4, "人", "at_least"), actual(1266e4, "人"), "met", id="floor-people"),
+        # about: 0.5 points for %, 5% relative otherwise, on the permitted side
+        pytest.param(target(6.5, "%", "about"), actual(6.6, "%"), "met", id="about-above"),
+        pytest.param(target(6.5, "%", "about"), actual(6.0, "%"), "met", id="about-0.5-below"),
+        pytest.param(target(5, "%", "about"), actual(3.9, "%"), "not_met", id="about-1.1-below"),
+        pytest.param(target(100, "万吨", "about"), actual(95, "万吨"), "met", id="about-relative-5pc"),
+        pytest.param(target(100, "万吨", "about"), actual(94, "万吨"), "not_met", id="about-relative-6pc"),
+        # ceiling: at or below
+        pytest.param(target(3, "%", "about", direction="ceiling"), actual(2.1, "%"), "met", id="ceiling-below"),
+        pytest.param(target(3, "%", "about", direction="ceiling"), actual(3.5, "%"), "met", id="ceiling-about-0.5"),
+        pytest.param(target(3, "%", "about", direction="ceiling"), actual(3.6, "%"), "not_met", id="ceiling-about-over"),
+        pytest.param(target(4.6, "%", "at_most", direction="ceiling"), actual(4.1, "%"), "met", id="ceiling-at-most"),
+        pytest.param(target(4.6, "%", "at_most", direction="ceiling"), actual(4.7, "%"), "not_met", id="ceiling-exceeded"),
+        # ranges: lower end for floors, upper end for ceilings
+        pytest.param(target(6, "%", None, 6.5), actual(6.1, "%"), "met", id="range-floor-in"),
+        pytest.param(target(6, "%", None, 6.5), actual(5.9, "%"), "not_met", id="range-floor-below"),
+        pytest.param(target(2, "%", None, 3, "ceiling"), actual(2.9, "%"), "met", id="range-ceiling-in"),
+        pytest.param(target(2, "%", None, 3, "ceiling"), actual(3.2, "%"), "not_met", id="range-ceiling-above"),
+        # bounds on the result
+        pytest.param(target(30, "%"), actual(30, "%", "over"), "met", id="over-floor"),
+        pytest.param(target(30, "%"), actual(20, "%", "over"), "no_evidence", id="over-below-floor"),
+        pytest.param(target(3, "%", direction="ceiling"), actual(4, "%", "over"), "not_met", id="over-above-ceiling"),
+        pytest.param(target(3, "%", direction="ceiling"), actual(2, "%", "over"), "no_evidence", id="over-below-ceiling"),
+        # a fall against a growth target; a level reached by a fall
+        pytest.param(target(5, "%", comparison="increase"), actual(2, "%", comparison="decrease"), "not_met",
+                     id="fall-against-growth"),
+        pytest.param(target(4, "%", "about", direction="ceiling"),
+                     actual(2.6, "%", comparison="decrease", name="居民消费价格涨幅回落到"), "met", id="fell-to-level"),
+        # never guessed
+        pytest.param(target(None, "%", masked=True), actual(7, "%"), "no_evidence", id="masked-target"),
+        pytest.param(target(7.5, "%"), actual(None, "%", masked=True), "no_evidence", id="masked-result"),
+        pytest.param(target(7.5, "%"), None, "no_evidence", id="no-result"),
+        pytest.param(target(7.5, "%"), actual(0.3, "个百分点"), "no_evidence", id="other-unit"),
+        pytest.param(target(14e12, "元"), actual(7.8, "%"), "no_evidence", id="yuan-vs-percent"),
+    ],
+)
+def test_judge(t, a, status):
+    got, reason = judge(t, a)
+    assert got == status
+    assert reason
+
+
+# ---------------------------------------------------------------- real reports
+
+def _pair(pairs, entity, indicator, period):
+    found = [p for p in pairs if (p["entity"], p["indicator"], p["period"]) == (entity, indicator, period)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("entity", "period", "target_value", "qualifier", "result_value", "status", "target_doc", "result_doc"),
+    [
+        # 2012 report: 国内生产总值增长7.5%; 2013 report: 国内生产总值增长7.8%
+        ("全国", "2012", 7.5, None, 7.8, "met",
+         "2012年中华人民共和国国务院政府工作报告", "2013年中华人民共和国国务院政府工作报告"),
+        # 2018 report: 国内生产总值增长6.5%左右; 2019 report: 国内生产总值增长6.6%
+        ("全国", "2018", 6.5, "about", 6.6, "met",
+         "2018年中华人民共和国国务院政府工作报告", "2019年中华人民共和国国务院政府工作报告"),
+        # 广东 2025: 地区生产总值增长5%左右; 广东 2026: 地区生产总值增长3.9%
+        ("广东省", "2025", 5.0, "about", 3.9, "not_met", "2025年广东省政府工作报告", "2026年广东省政府工作报告"),
+    ],
+    ids=["national-2012-met", "national-2018-met", "guangdong-2025-not-met"],
+)
+def test_gdp_targets_of_real_reports(store, entity, period, target_value, qualifier, result_value, status,
+                                     target_doc, result_doc):
+    pair = _pair(audit(store, entity=entity)["pairs"], entity, "GDP增长", period)
+    assert pair["status"] == status
+    assert pair["target"]["value"] == target_value
+    assert pair["target"]["qualifier"] == qualifier
+    assert pair["target"]["unit"] == "%"
+    assert pair["target"]["direction"] == "floor"
+    assert pair["target"]["doc"] == target_doc
+    assert pair["result"]["value"] == result_value
+    assert pair["result"]["doc"] == result_doc
+    assert f"{result_value:g}%" in pair["result"]["quote"]
+    assert f"{target_value:g}%" in pair["target"]["quote"]
+    assert pair["reason"]
+
+
+def test_audit_json_shape(store):
+    pairs = audit(store, period=2025)["pairs"]
+    assert pairs
+    for p in pairs:
+        assert set(p) == {"entity", "indicator", "period", "target", "result", "status", "reason"}
+        assert p["period"] == "2025"
+        assert {"value", "value_max", "unit", "qualifier", "direction", "quote", "doc", "strength"} <= set(p["target"])
+        if p["result"] is None:
+            assert p["status"] == "no_evidence"
+        else:
+            assert {"value", "value_max", "unit", "qualifier", "direction", "quote", "doc"} <= set(p["result"])
+            assert p["result"]["unit"] == p["target"]["unit"]
+
+
+def test_audit_ceiling_on_real_reports(store):
+    # 2018 report: 居民消费价格涨幅3%左右; 2019 report: 居民消费价格上涨2.1%
+    pair = _pair(audit(store, entity="国务院")["pairs"], "全国", "CPI涨幅", "2018")
+    assert (pair["target"]["direction"], pair["result"]["value"], pair["status"]) == ("ceiling", 2.1, "met")
+
+
+def test_compare_lines_up_years(store):
+    rows = compare(store, "地区生产总值增长", entity="全国", year_from=2012, year_to=2018)
+    got = [(r["period"], r["actual"], r["target"], r["target_qualifier"]) for r in rows if r["unit"] == "%"]
+    assert got == [
+        ("2012", 7.8, 7.5, None),
+        ("2013", None, 7.5, "about"),
+        ("2017", 6.9, None, None),
+        ("2018", 6.6, 6.5, "about"),
+    ]
+
+
+def test_compare_never_mixes_units(store):
+    rows = compare(store, "GDP增长")
+    keys = [(r["entity"], r["period"], r["unit"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    assert {r["unit"] for r in rows} == {"%"}  # 国内生产总值 in 元 is a level, not growth

@@ -1,0 +1,244 @@
+"""Did they do what they said? Each target of period N against the evidence for N.
+
+A target is an indicator fact of kind ``target`` (国内生产总值增长7.5%左右 in
+the report for 2013); its evidence is the actual figure of the same
+canonical indicator, entity, period and unit in a later document (the
+report of 2014 reviewing 2013, or a summary of 2013), chosen as
+:func:`zongjie.analysis.compare.best` chooses. The status follows the
+issue's rules (:func:`judge`):
+
+- floor targets (增长, 新增, 产量, 覆盖率, 以上/不低于) are met when the
+  actual is at or above the target; ceiling targets (控制在, 以内/不超过,
+  价格涨幅, 失业率, 赤字率) when it is at or below;
+- a target stated as about (左右) allows 0.5 percentage points for a
+  percentage and 5% of the target otherwise, on the side the direction
+  permits; a range (6%-6.5%) is met at its lower end for a floor, at its
+  upper end for a ceiling;
+- no figure in the same unit, a blanked-out figure (x%) or a figure that
+  only bounds the wrong side is ``no_evidence``: never guessed.
+
+    >>> judge(target(7.5, "%"), actual(7.8, "%"))
+    ('met', '7.8% is at or above the target of 7.5%')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from zongjie.analysis.compare import Fact, best, group, indicator_facts
+
+__all__ = ["STATUSES", "Figure", "actual", "audit", "judge", "summary", "target"]
+
+STATUSES = ("met", "not_met", "partly", "no_evidence")
+ABOUT_POINTS = 0.5  # percentage points a 左右 target of a percentage allows
+ABOUT_RELATIVE = 0.05  # share of the target a 左右 target of any other unit allows
+_PERCENT_UNITS = ("%", "％")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The numbers :func:`judge` needs of a target or a result."""
+
+    value: float | None
+    unit: str | None
+    qualifier: str | None = None
+    value_max: float | None = None
+    direction: str = "floor"
+    masked: bool = False
+    comparison: str | None = None
+    name: str = ""
+
+
+def target(value: float | None, unit: str | None, qualifier: str | None = None, value_max: float | None = None,
+           direction: str = "floor", *, masked: bool = False, comparison: str | None = None) -> Figure:
+    """A target figure, for :func:`judge` (and for tests)."""
+    return Figure(value, unit, qualifier, value_max, direction, masked, comparison)
+
+
+def actual(value: float | None, unit: str | None, qualifier: str | None = None, *, masked: bool = False,
+           comparison: str | None = None, name: str = "") -> Figure:
+    """An actual figure, for :func:`judge`."""
+    return Figure(value, unit, qualifier, None, "floor", masked, comparison, name)
+
+
+def _fmt(value: float, unit: str | None) -> str:
+    text = f"{int(value):,}" if float(value).is_integer() and abs(value) >= 1e4 else f"{value:g}"
+    return text + (unit or "")
+
+
+def _target_text(t: Figure) -> str:
+    if t.value_max is not None:
+        return f"{_fmt(t.value, t.unit)}–{_fmt(t.value_max, t.unit)}"  # type: ignore[arg-type]
+    text = _fmt(t.value, t.unit)  # type: ignore[arg-type]
+    return text + ("左右" if t.qualifier == "about" else "")
+
+
+def _signed(t: Figure, a: Figure) -> float:
+    """The actual on the target's scale: a fall (下降2%) against a growth target is -2."""
+    value = float(a.value)  # type: ignore[arg-type]
+    # 回落到2.6% states a level, not a fall of 2.6
+    if a.name.endswith(("到", "至")):
+        return value
+    if {t.comparison, a.comparison} == {"increase", "decrease"}:
+        return -value
+    return value
+
+
+def judge(t: Figure, a: Figure | None) -> tuple[str, str]:
+    """The status of one target against one result, and the reason in plain words.
+
+    Args:
+        t: the target (value, unit, qualifier, value_max, direction).
+        a: the result found for the same period, or None.
+
+    Returns:
+        (status, reason): status is one of ``STATUSES``.
+
+    >>> judge(target(5, "%", "about"), actual(3.9, "%"))
+    ('not_met', '3.9% is below the target of 5%左右 (allowing 0.5 points)')
+    >>> judge(target(3, "%", "about", direction="ceiling"), actual(2.1, "%"))[0]
+    'met'
+    """
+    if t.masked or t.value is None:
+        return "no_evidence", "the target's figure is blanked out in the document"
+    if a is None:
+        return "no_evidence", "no later document gives a figure for this period"
+    if a.masked or a.value is None:
+        return "no_evidence", "the later figure is blanked out in the document"
+    if (a.unit or "") != (t.unit or ""):
+        return "no_evidence", f"the later figure is in {a.unit or 'no unit'}, the target in {t.unit or 'no unit'}"
+    value = _signed(t, a)
+    shown = _fmt(value, a.unit)
+    goal = _target_text(t)
+    if t.qualifier == "about":
+        slack = ABOUT_POINTS if (t.unit or "") in _PERCENT_UNITS else ABOUT_RELATIVE * abs(t.value)
+        allow = f" (allowing {ABOUT_POINTS:g} points)" if (t.unit or "") in _PERCENT_UNITS else " (allowing 5%)"
+    else:
+        slack, allow = 0.0, ""
+    eps = 1e-9
+    if t.direction == "ceiling":
+        limit = (t.value_max if t.value_max is not None else t.value) + slack
+        if a.qualifier in ("over", "at_least"):
+            # 超过5% bounds the actual from below: it decides only above the limit
+            if value > limit + eps:
+                return "not_met", f"more than {shown} is above the ceiling of {goal}{allow}"
+            return "no_evidence", f"the later figure is only 'more than {shown}', which may or may not exceed {goal}"
+        if value <= limit + eps:
+            return "met", f"{shown} is at or below the ceiling of {goal}{allow}"
+        if a.qualifier == "at_most":
+            return "no_evidence", f"the later figure is only 'at most {shown}', which may or may not exceed {goal}"
+        return "not_met", f"{shown} is above the ceiling of {goal}{allow}"
+    limit = t.value - slack
+    if a.qualifier == "at_most":
+        if value < limit - eps:
+            return "not_met", f"at most {shown} is below the target of {goal}{allow}"
+        return "no_evidence", f"the later figure is only 'at most {shown}', which may or may not reach {goal}"
+    if value >= limit - eps:
+        return "met", f"{shown} is at or above the target of {goal}{allow}"
+    if a.qualifier in ("over", "at_least"):
+        return "no_evidence", f"the later figure is only 'more than {shown}', which may or may not reach {goal}"
+    return "not_met", f"{shown} is below the target of {goal}{allow}"
+
+
+def _figure(f: Fact, direction: str) -> Figure:
+    return Figure(f.value, f.unit, f.qualifier, f.value_max, direction, f.masked, f.comparison, f.name)
+
+
+def _side(f: Fact, direction: str, *, with_strength: bool) -> dict[str, Any]:
+    out = {
+        "value": f.value,
+        "value_max": f.value_max,
+        "unit": f.unit,
+        "qualifier": f.qualifier,
+        "direction": direction,
+        "quote": f.quote,
+        "doc": f.doc,
+        "name": f.name,
+        "document_id": f.document_id,
+        "sentence_id": f.sentence_id,
+        "start": f.start,
+        "end": f.end,
+    }
+    if with_strength:
+        out["strength"] = f.strength
+    return out
+
+
+def audit(store: Any, entity: str | None = None, period: str | int | None = None,
+          indicator: str | None = None) -> dict[str, Any]:
+    """Every target of the store linked to the evidence for its period, with a status.
+
+    Args:
+        store: an open Store.
+        entity: one body or region (全国, 广东…); all when None.
+        period: one period (2025, "2023-H2"); all when None.
+        indicator: one indicator (any written name); all when None.
+
+    Returns:
+        ``{"pairs": [{"entity", "indicator", "period", "target", "result",
+        "status", "reason"}, …]}``, sorted by entity, indicator and period.
+        ``target`` and ``result`` carry ``value``, ``value_max``, ``unit``,
+        ``qualifier``, ``direction``, ``quote``, ``doc`` (the document's
+        title), the written ``name``, ``document_id``, ``sentence_id`` and
+        the number's ``start``/``end`` in the document text; ``target``
+        also the ``strength`` (hard 确保, soft 力争, planned 预期/将).
+        ``result`` is None when no evidence was found.
+
+    Example: the 广东 2025 report's 地区生产总值增长5%左右 against the 2026
+    report's 3.9% gives ``{"entity": "广东省", "indicator": "GDP增长",
+    "period": "2025", "status": "not_met", "reason": "3.9% is below the
+    target of 5%左右 (allowing 0.5 points)", …}``.
+    """
+    facts = indicator_facts(store, indicator=indicator, entity=entity)
+    by_indicator: dict[str, list[Fact]] = {}
+    for f in facts:
+        by_indicator.setdefault(f.indicator, []).append(f)
+    pairs = []
+    want = str(period) if period is not None else None
+    for name, fs in by_indicator.items():
+        groups = group(fs)
+        for (ent, per, unit), kinds in groups.items():
+            if not kinds["target"] or (want is not None and per != want):
+                continue
+            t = best(kinds["target"])
+            assert t is not None
+            direction = t.direction
+            evidence = [f for f in kinds["actual"] if _later(f, t)]
+            a = best(evidence)
+            if a is None:
+                # a figure in another unit is named in the reason, never compared
+                other = best([f for (e2, p2, u2), k in groups.items() if e2 == ent and p2 == per and u2 != unit
+                              for f in k["actual"] if _later(f, t)])
+                status, reason = judge(_figure(t, direction), _figure(other, direction) if other else None)
+            else:
+                status, reason = judge(_figure(t, direction), _figure(a, direction))
+            pairs.append({
+                "entity": ent,
+                "indicator": name,
+                "period": per,
+                "target": _side(t, direction, with_strength=True),
+                "result": _side(a, direction, with_strength=False) if a else None,
+                "status": status,
+                "reason": reason,
+            })
+    pairs.sort(key=lambda p: (p["entity"], p["indicator"], p["period"]))
+    return {"pairs": pairs}
+
+
+def _later(result: Fact, target_fact: Fact) -> bool:
+    """The result comes from a document written after the target's."""
+    if result.document_id == target_fact.document_id:
+        return False
+    if result.doc_year is None or target_fact.doc_year is None:
+        return True
+    return result.doc_year >= target_fact.doc_year
+
+
+def summary(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Counts of each status by entity and indicator, for a report's first table."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for p in pairs:
+        row = counts.setdefault((p["entity"], p["indicator"]), dict.fromkeys(STATUSES, 0))
+        row[p["status"]] += 1
+    return [{"entity": e, "indicator": i, **c} for (e, i), c in sorted(counts.items())]

@@ -11,9 +11,8 @@ import functools
 import logging
 import os
 import tempfile
-from importlib import resources
-
 import warnings
+from importlib import resources
 
 with warnings.catch_warnings():
     # jieba imports pkg_resources, which warns on import
@@ -57,8 +56,8 @@ def tokenizer() -> jieba.Tokenizer:
 def words(text: str) -> list[str]:
     """Segment ``text`` into words.
 
-    >>> words("家庭医生签约覆盖率达到85%")[:2]
-    ['家庭医生签约', '覆盖率']
+    >>> words("城镇新增就业1200万人以上")[:2]
+    ['城镇新增就业', '1200']
     """
     return tokenizer().lcut(text, HMM=True)
 

@@ -1,2 +1,3 @@
 from zongjie.cli import cli
+
 cli()

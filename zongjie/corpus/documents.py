@@ -8,7 +8,6 @@ from pathlib import Path
 from zongjie.corpus.clean import clean, furniture_dates
 from zongjie.corpus.document import Document, RawDocument
 from zongjie.corpus.meta import describe
-
 from zongjie.corpus.read import ReadFailure, iter_files, read_file
 from zongjie.corpus.structure import structure
 from zongjie.errors import ReadError

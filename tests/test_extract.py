@@ -25,6 +25,8 @@ def facts_of(text, **kw):
         pytest.param("全区基层医疗卫生机构标准化建设率达100%。", "全区基层医疗卫生机构标准化建设率", 100, "%", "actual", id="rate-da"),
         pytest.param("为居民建立健康档案，建档62.03万人，建档率84%。", "建档人数", 620300, "人", "actual", id="wan-people"),
         pytest.param("先后投入3000余万元对基层卫生机构进行改造。", "投入", 30000000, "元", "actual", id="money-verb"),
+        pytest.param("全市签约26232人。", "全市签约", 26232, "人", "actual", id="qian-yue-is-no-about"),
+        pytest.param("城镇居民参合率继续稳定在95%以上。", "城镇居民参合率", 95, "%", "actual", id="adverb-before-copula"),
         # the name after a counted number
         pytest.param("全区组织8支健康教育宣讲团深入社区。", "健康教育宣讲团", 8, "支", "actual", id="counted-right"),
         pytest.param("全区72个省统一规划的村卫生所实施基本药物制度。", "村卫生所", 72, "个", "actual", id="head-after-de"),
@@ -112,7 +114,7 @@ def test_dev_gold_floors():
     )
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     assert figures["quantities"]["f1"] >= 0.97
-    assert figures["indicators"]["f1"] >= 0.87
+    assert figures["indicators"]["f1"] >= 0.90
     assert figures["indicators"]["target_f1"] >= 0.85
     assert figures["indicators"]["values_invented_for_masked"] == 0
     assert figures["commitments"]["f1"] >= 0.78

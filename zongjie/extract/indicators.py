@@ -28,11 +28,11 @@ _BOUNDARY = re.compile(r"[，,；;。！？!?：:\n（(）)]|——")
 _LIST_SEP = "、"
 # copulas and level verbs between a name and its number (longest first)
 _COPULA = re.compile(
-    r"(?:分别(?:达到了|达到|达|为|是|有|占)?|(?:已经|已|均|共|累计|合计|全年|共计|总计|现|尚|另|还|仍|又)?"
+    r"(?:分别(?:达到了|达到|达|为|是|有|占)?|(?:已经|已|均|共|累计|合计|全年|共计|总计|现|尚|另|还|仍|又|继续|仍然|依然)?"
     r"(?:达到了|达到|达|为|是|有|计|从|由|超过|突破|逾|不少于|不低于|不超过|至少|控制在|保持在|稳定在|提高到|提升到|提高至|提升至|降低到|降至|下降到|上升到|增加到|增至)?"
     r"(?:了)?)$"
 )
-_LEADING = re.compile(r"^(?:力争|确保了|确保|争取|努力|力求|计划|预计|预期|要|将|年底前|年底|年内|到20\d{2}年|我们|我局|我委|我院|我区|我市|我县|我省|我镇|我中心|其中|同时|此外|另外|并|并且|而且|还|共|全年|目前|截至目前|截止目前|今年以来|上半年|下半年|先后|累计|共计|专门|主动|积极|及时|已经|已|均|分别|"
+_LEADING = re.compile(r"^(?:(?:全市|全区|全县|全省|全镇|全国)(?=共|累计|先后)|仍有|还有|另有|尚有|力争|确保了|确保|争取|努力|力求|计划|预计|预期|要|将|年底前|年底|年内|到20\d{2}年|我们|我局|我委|我院|我区|我市|我县|我省|我镇|我中心|其中|同时|此外|另外|并|并且|而且|还|共|全年|目前|截至目前|截止目前|今年以来|上半年|下半年|先后|累计|共计|专门|主动|积极|及时|已经|已|均|分别|"
     r"(?:(?:19|20)\d{2}|[xX×*]{2,4})年(?:度|底|末|初)?|今年|去年|本年|当年|\d{1,2}(?:[-—~至]\d{1,2})?月(?:份|底|末|初)?(?:以来)?|[xX×*]+|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是|[一二三四五六七八九十]+是|\d+[、.])+")
 _WEAK_LEFT = re.compile(r"^(?:[对在为向把将给与和及或的有共了等其占]|共有|新增|新建|建成|组建|完成|全区|全市|全县|全省|全国|已有|现有|其中|累计|先后|共计|合计|总计|以上的?|以下的?)$")
 _ENDS_WITH_LINK = re.compile(r"(?:和|及|与|以及|或|、|等|对|在|向|为|把|将|给|使|让)$")
@@ -253,6 +253,13 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
             if name and rule == RULE_LEFT and q.unit == "人" and not _PERSON_END.search(name) \
                     and len(name) <= 2 and q.comparison is None:
                 name = name + "人数"  # 建档62.03万人: the number of people 建档
+            prev = out[-1] if out and out[-1].sentence == s_idx else None
+            if prev and prev.name and re.fullmatch(r"[A-Za-z甲乙丙丁一二三四]类|[省市县区国]级", name or ""):
+                # 125家定点医疗机构，其中A类32家: a class of the things just counted
+                head = re.sub(r"^(?:[A-Za-z甲乙丙丁一二三四]类|[省市县区国]级)", "", prev.name)
+                name = name + head
+            elif prev and prev.name and not name and text[max(floor, q.start - 1):q.start] == "占":
+                name = prev.name + "占比"  # 国家基本药物x种，占x%
             if not name:
                 # 、x% after a named one: the list continues the previous name
                 if re.search(r"[、和]\s*$", text[max(floor, num_start - 2):num_start]) and prev_name:

@@ -7,6 +7,8 @@ The store is built at test time from the bundled real reports
 
 from __future__ import annotations
 
+import json
+import re
 from importlib import resources
 
 import pytest
@@ -282,3 +284,61 @@ def test_compare_never_mixes_units(store):
     keys = [(r["entity"], r["period"], r["unit"]) for r in rows]
     assert len(keys) == len(set(keys))
     assert {r["unit"] for r in rows} == {"%"}  # 国内生产总值 in 元 is a level, not growth
+
+
+# ---------------------------------------------------------------- export and command line
+
+def test_html_report_escapes_document_text():
+    from zongjie.analysis.export import audit_html
+
+    evil = '<script>alert("x")</script>增长7.5%'
+    side = {"value": 7.5, "value_max": None, "unit": "%", "qualifier": None, "direction": "floor",
+            "strength": None, "quote": evil, "doc": "<b>报告</b>", "quote_start": 100, "start": 100 + evil.index("7.5%"), "end": 100 + len(evil)}
+    page = audit_html({"pairs": [{"entity": "全国", "indicator": "GDP<增长>", "period": "2012", "target": side,
+                                  "result": None, "status": "no_evidence", "reason": "no <later> document"}]})
+    assert "<script>" not in page and "<b>报告</b>" not in page and "GDP<增长>" not in page
+    assert "&lt;script&gt;" in page and "<mark>7.5%</mark>" in page
+    assert "http" not in page  # nothing loaded from the network
+
+
+def _run(*args):
+    from click.testing import CliRunner
+
+    from zongjie.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", ["indicators", "compare", "audit"])
+def test_help_has_a_chinese_example(command):
+    result = _run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    assert re.search(r"[\u4e00-\u9fff]", result.output.split("Example", 1)[1])
+
+
+def test_cli_audit_json(store):
+    result = _run("audit", "--db", store.path, "--entity", "广东", "--period", "2025", "--format", "json")
+    assert result.exit_code == 0
+    pair = _pair(json.loads(result.output)["pairs"], "广东省", "GDP增长", "2025")
+    assert (pair["target"]["value"], pair["result"]["value"], pair["status"]) == (5.0, 3.9, "not_met")
+
+
+def test_cli_compare_table(store):
+    result = _run("compare", "国内生产总值增长", "--db", store.path, "--entity", "全国", "--from", "2018", "--to", "2018")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == 2 and "6.6" in lines[1] and "≈6.5" in lines[1]
+
+
+def test_cli_audit_html_and_xlsx(store, tmp_path):
+    html_path, xlsx_path = tmp_path / "审计.html", tmp_path / "审计.xlsx"
+    assert _run("audit", "--db", store.path, "--format", "html", "-o", html_path).exit_code == 0
+    assert "not met" in html_path.read_text("utf-8")
+    assert _run("audit", "--db", store.path, "--format", "xlsx", "-o", xlsx_path).exit_code == 0
+    assert xlsx_path.read_bytes()[:2] == b"PK"
+
+
+def test_cli_without_a_store(tmp_path):
+    result = _run("audit", "--db", tmp_path / "none.db")
+    assert result.exit_code != 0 and "zongjie ingest" in result.output

@@ -157,6 +157,7 @@ def _side(f: Fact, direction: str, *, with_strength: bool) -> dict[str, Any]:
         "name": f.name,
         "document_id": f.document_id,
         "sentence_id": f.sentence_id,
+        "quote_start": f.sentence_start,
         "start": f.start,
         "end": f.end,
     }

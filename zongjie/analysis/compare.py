@@ -29,7 +29,7 @@ from typing import Any
 
 from zongjie.analysis.canonical import canonical_name, direction_of, strength_of
 
-__all__ = ["Fact", "compare", "entity_of", "indicator_facts", "period_of"]
+__all__ = ["Fact", "compare", "entity_of", "indicator_facts", "indicator_variants", "period_of"]
 
 _ORG_SUFFIXES = ("人民政府办公厅", "人民政府", "政府办公厅", "政府", "办公厅")
 _YEAR_WORD = re.compile(r"^(\d{4})年")
@@ -72,6 +72,7 @@ class Fact:
     end: int
     direction: str
     strength: str | None
+    sentence_start: int = 0  # the quote's offset in the document text
     dated: bool = False  # the sentence names the period's year itself
     spread: bool = False  # the clause speaks of several years (五年累计, 年均)
 
@@ -218,6 +219,7 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
             direction=direction_of(canon.name, _span(sentence, sent_start or 0, name_start, end), qualifier),
             # the clause's own words, else the sentence's lead (主要预期目标是：…)
             strength=strength_of(clause) or strength_of(_span(sentence, sent_start or 0, sent_start, end)),
+            sentence_start=sent_start or 0,
             dated=sentence_year is not None and fact_period is not None and str(sentence_year) == fact_period[:4],
             spread=bool(_SPREAD.search(clause)) and not _SPREAD.search(canon.name),
         ))
@@ -313,4 +315,40 @@ def compare(store: Any, indicator: str, entity: str | None = None, year_from: in
             "target_quote": target.quote if target else None,
         })
     rows.sort(key=lambda r: (r["entity"], r["period"], r["unit"] or ""))
+    return rows
+
+
+def indicator_variants(store: Any, *, min_count: int = 1) -> list[dict[str, Any]]:
+    """Canonical indicators of the store with the written names behind them.
+
+    Returns:
+        Rows ``{"indicator", "canonical", "facts", "documents", "variants"}``
+        sorted by number of facts: ``canonical`` is True for indicators of
+        the synonym table (or matched to one), ``variants`` a list of
+        ``{"name", "count", "method", "score"}``, the most frequent first.
+
+    Example: ``GDP增长`` with variants 国内生产总值增长 (8), 地区生产总值增长 (3), 经济增长 (1).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for name, count, docs in store.db.execute(
+        "SELECT name, count(*), group_concat(DISTINCT document_id) FROM indicators "
+        "WHERE name IS NOT NULL GROUP BY name"
+    ):
+        if len(name.strip()) < 2:
+            continue
+        canon = canonical_name(name)
+        row = out.setdefault(canon.name, {"indicator": canon.name, "canonical": False, "facts": 0,
+                                          "documents": set(), "variants": []})
+        row["canonical"] = row["canonical"] or canon.method is not None
+        row["facts"] += count
+        row["documents"].update((docs or "").split(","))
+        row["variants"].append({"name": name, "count": count, "method": canon.method, "score": canon.score})
+    rows = []
+    for row in out.values():
+        if row["facts"] < min_count:
+            continue
+        row["documents"] = len(row["documents"] - {""})
+        row["variants"].sort(key=lambda v: (-v["count"], v["name"]))
+        rows.append(row)
+    rows.sort(key=lambda r: (not r["canonical"], -r["facts"], r["indicator"]))
     return rows

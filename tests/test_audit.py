@@ -196,6 +196,10 @@ def test_period_of(kind, doc_type, year, period, sentence_year, expected):
                      id="fall-against-growth"),
         pytest.param(target(4, "%", "about", direction="ceiling"),
                      actual(2.6, "%", comparison="decrease", name="居民消费价格涨幅回落到"), "met", id="fell-to-level"),
+        # a plain statement that the target was missed, with the target repeated as its figure
+        pytest.param(target(4, "%", "about", comparison="decrease"),
+                     actual(4, "%", "about", comparison="decrease", clause="全国没有实现年初确定的单位国内生产总值能耗降低"),
+                     "not_met", id="stated-not-achieved"),
         # never guessed
         pytest.param(target(None, "%", masked=True), actual(7, "%"), "no_evidence", id="masked-target"),
         pytest.param(target(7.5, "%"), actual(None, "%", masked=True), "no_evidence", id="masked-result"),
@@ -277,6 +281,16 @@ def test_compare_lines_up_years(store):
         ("2017", 6.9, None, None),
         ("2018", 6.6, 6.5, "about"),
     ]
+
+
+def test_compare_resolves_an_elided_subject():
+    from zongjie.analysis.compare import _resolve_elided
+
+    sentence = "国内生产总值达到56.9万亿元，比上年增长7.7%。"
+    prev = (7, "国内生产总值达到", sentence.index("元") + 1)
+    assert _resolve_elided("比上年增长", 7, sentence.index("比"), sentence, 0, prev) == "国内生产总值增长"
+    assert _resolve_elided("比上年增长", 8, sentence.index("比"), sentence, 0, prev) == "比上年增长"  # other sentence
+    assert _resolve_elided("城镇新增就业", 7, sentence.index("比"), sentence, 0, prev) == "城镇新增就业"
 
 
 def test_compare_never_mixes_units(store):

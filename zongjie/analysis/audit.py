@@ -23,9 +23,11 @@ issue's rules (:func:`judge`):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from zongjie.analysis.canonical import is_generic
 from zongjie.analysis.compare import Fact, best, group, indicator_facts
 
 __all__ = ["STATUSES", "Figure", "actual", "audit", "judge", "summary", "target"]
@@ -34,6 +36,9 @@ STATUSES = ("met", "not_met", "partly", "no_evidence")
 ABOUT_POINTS = 0.5  # percentage points a 左右 target of a percentage allows
 ABOUT_RELATIVE = 0.05  # share of the target a 左右 target of any other unit allows
 _PERCENT_UNITS = ("%", "％")
+# 全国没有实现年初确定的单位国内生产总值能耗降低4%左右…的目标: the figure is the
+# target repeated, and the sentence says it was missed
+_NOT_ACHIEVED = re.compile(r"没有实现|未能实现|未实现|没有完成|未完成|未能完成|没有达到|未达到|未能达到")
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Figure:
     masked: bool = False
     comparison: str | None = None
     name: str = ""
+    clause: str = ""  # the words before the number in its clause
 
 
 def target(value: float | None, unit: str | None, qualifier: str | None = None, value_max: float | None = None,
@@ -57,9 +63,9 @@ def target(value: float | None, unit: str | None, qualifier: str | None = None, 
 
 
 def actual(value: float | None, unit: str | None, qualifier: str | None = None, *, masked: bool = False,
-           comparison: str | None = None, name: str = "") -> Figure:
+           comparison: str | None = None, name: str = "", clause: str = "") -> Figure:
     """An actual figure, for :func:`judge`."""
-    return Figure(value, unit, qualifier, None, "floor", masked, comparison, name)
+    return Figure(value, unit, qualifier, None, "floor", masked, comparison, name, clause)
 
 
 def _fmt(value: float, unit: str | None) -> str:
@@ -106,6 +112,8 @@ def judge(t: Figure, a: Figure | None) -> tuple[str, str]:
         return "no_evidence", "no later document gives a figure for this period"
     if a.masked or a.value is None:
         return "no_evidence", "the later figure is blanked out in the document"
+    if _NOT_ACHIEVED.search(a.clause):
+        return "not_met", "the later report states that the target was not achieved"
     if (a.unit or "") != (t.unit or ""):
         return "no_evidence", f"the later figure is in {a.unit or 'no unit'}, the target in {t.unit or 'no unit'}"
     value = _signed(t, a)
@@ -142,7 +150,7 @@ def judge(t: Figure, a: Figure | None) -> tuple[str, str]:
 
 
 def _figure(f: Fact, direction: str) -> Figure:
-    return Figure(f.value, f.unit, f.qualifier, f.value_max, direction, f.masked, f.comparison, f.name)
+    return Figure(f.value, f.unit, f.qualifier, f.value_max, direction, f.masked, f.comparison, f.name, f.clause)
 
 
 def _side(f: Fact, direction: str, *, with_strength: bool) -> dict[str, Any]:
@@ -205,9 +213,13 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
             t = best(kinds["target"])
             assert t is not None
             direction = t.direction
-            evidence = [f for f in kinds["actual"] if _later(f, t)]
+            # 投资 in one report and 投资 in the next are seldom the same figure
+            generic = t.method is None and is_generic(t.name)
+            evidence = [] if generic else [f for f in kinds["actual"] if _later(f, t)]
             a = best(evidence)
-            if a is None:
+            if generic:
+                status, reason = "no_evidence", f"'{t.name}' is too general a name to match across documents"
+            elif a is None:
                 # a figure in another unit is named in the reason, never compared
                 other = best([f for (e2, p2, u2), k in groups.items() if e2 == ent and p2 == per and u2 != unit
                               for f in k["actual"] if _later(f, t)])

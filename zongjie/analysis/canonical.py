@@ -34,6 +34,7 @@ __all__ = [
     "clean_name",
     "direction_of",
     "indicators",
+    "is_generic",
     "strength_of",
 ]
 
@@ -202,6 +203,16 @@ def _direction_from_words(name: str) -> str:
         if any(w in name for w in words[direction]):
             return direction
     return "floor"
+
+
+def is_generic(name: str) -> bool:
+    """A name too general to pair across documents: shorter than 3 characters or in ``generic_names``.
+
+    >>> is_generic("投资"), is_generic("GDP增长"), is_generic("城镇化率")
+    (True, False, False)
+    """
+    cleaned = clean_name(name)
+    return len(cleaned) < 3 or cleaned in _table().get("generic_names", ())
 
 
 def direction_of(indicator: str, clause: str = "", qualifier: str | None = None) -> str:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from zongjie.analysis.canonical import canonical_name, direction_of, strength_of
+from zongjie.analysis.canonical import canonical_name, clean_name, direction_of, strength_of
 
 __all__ = ["Fact", "compare", "entity_of", "indicator_facts", "indicator_variants", "period_of"]
 
@@ -36,6 +36,8 @@ _YEAR_WORD = re.compile(r"^(\d{4})年")
 _CLAUSE_END = re.compile(r"[。；;！？]")
 _REPORT_TYPES = ("report", "plan")
 _SPREAD = re.compile(r"累计|五年|年均|过去|以来|期间")
+# a change whose subject is the figure before it: 国内生产总值达到56.9万亿元，比上年增长7.7%
+_ELIDED = re.compile(r"^(?:比上年|比去年|同比|较上年)?(?:实际)?(?:增长|下降|增加|减少)$")
 
 
 @dataclass
@@ -170,6 +172,25 @@ def _clause(sentence: str, sent_start: int, name_start: int | None, end: int) ->
     return sentence[cut:max(right, cut)]
 
 
+def _resolve_elided(name: str | None, sid: int | None, name_start: int | None, sentence: str | None,
+                    sent_start: int | None, previous: tuple[int | None, str, int]) -> str | None:
+    """增长 after 国内生产总值达到56.9万亿元， is 国内生产总值增长; any other name is kept.
+
+    Only within one sentence, right after the previous figure, with no
+    clause break (；。) between them.
+    """
+    prev_sid, prev_name, prev_end = previous
+    if not name or sid is None or prev_sid != sid or not prev_name or not _ELIDED.match(name.strip()):
+        return name
+    if sentence is None or sent_start is None or name_start is None:
+        return name
+    between = sentence[max(prev_end - sent_start, 0):max(name_start - sent_start, 0)]
+    if _CLAUSE_END.search(between) or len(between) > 4:
+        return name
+    subject = re.sub(r"(达到|增加到|增至|为|突破|超过)$", "", clean_name(prev_name))
+    return subject + name.strip()[-2:] if subject else name
+
+
 def _span(sentence: str, sent_start: int, name_start: int | None, end: int) -> str:
     left = (name_start if name_start is not None else end) - sent_start
     return sentence[max(left, 0):max(end - sent_start, 0)]
@@ -195,8 +216,12 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
         "FROM indicators i JOIN documents d ON d.id = i.document_id "
         "LEFT JOIN sentences s ON s.id = i.sentence_id ORDER BY d.year, i.document_id, i.start"
     ).fetchall()
+    previous: tuple[int | None, str, int] = (None, "", 0)  # sentence, name and end of the last fact
     for (fid, doc_id, title, year, doc_type, period, org, name, value, value_max, unit, qualifier, kind,
          masked, suspect, comparison, sentence, sent_start, sid, start, end, name_start) in rows:
+        written = name
+        name = _resolve_elided(name, sid, name_start, sentence, sent_start, previous)
+        previous = (sid, name or "", end)
         if not name or len(name.strip()) < 2:
             continue  # a figure without a name cannot be lined up with anything
         canon = canonical_name(name)
@@ -212,7 +237,7 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
         facts.append(Fact(
             id=fid, document_id=doc_id, doc=title, doc_year=year, doc_type=doc_type, entity=ent,
             period=fact_period,
-            name=name, indicator=canon.name, method=canon.method, value=value, value_max=value_max,
+            name=written if written == name else f"{written} ({name})", indicator=canon.name, method=canon.method, value=value, value_max=value_max,
             unit=unit, qualifier=qualifier, kind=kind, masked=bool(masked), suspect=bool(suspect),
             comparison=comparison, quote=sentence, clause=clause, sentence_id=sid, start=start, end=end,
             # 控制在/以内 between the name and the number caps it, not words of a neighbour

@@ -35,14 +35,8 @@ _COPULA = re.compile(
 _LEADING = re.compile(r"^(?:(?:全市|全区|全县|全省|全镇|全国)(?=共|累计|先后)|仍有|还有|另有|尚有|力争|确保了|确保|争取|努力|力求|计划|预计|预期|要|将|年底前|年底|年内|到20\d{2}年|我们|我局|我委|我院|我区|我市|我县|我省|我镇|我中心|其中|同时|此外|另外|并|并且|而且|还|共|全年|目前|截至目前|截止目前|今年以来|上半年|下半年|先后|累计|共计|专门|主动|积极|及时|已经|已|均|分别|"
     r"(?:(?:19|20)\d{2}|[xX×*]{2,4})年(?:度|底|末|初)?|今年|去年|本年|当年|\d{1,2}(?:[-—~至]\d{1,2})?月(?:份|底|末|初)?(?:以来)?|[xX×*]+|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是|[一二三四五六七八九十]+是|\d+[、.])+")
 _WEAK_LEFT = re.compile(r"^(?:[对在为向把将给与和及或的有共了等其占]|共有|新增|新建|建成|组建|完成|全区|全市|全县|全省|全国|已有|现有|其中|累计|先后|共计|合计|总计|以上的?|以下的?)$")
-_ENDS_WITH_LINK = re.compile(r"(?:和|及|与|以及|或|、|等|对|在|向|为|把|将|给|使|让)$")
 # measure words that count things named after the number
 _COUNTERS = set("个家所处名支种项座条台张辆批例位床间栋套块幅份部辆篇期场轮级类")
-_VERB_STOP = re.compile(
-    r"(?:的基础上|实施|开展|进行|完成|通过|创建|达到|达|被|获得|获|荣获|顺利|全部|均|已|正在|参加|参与|接受|纳入|实行|落实|建立|投入|开工|竣工|"
-    r"覆盖|配备|使用|签订|签约|评为|成为|列入|确定|验收|挂牌|启动|运行|运转|设立|成立|提供|发放|举办|组织|培训|检查|处理|查处|受理|接诊|服务|"
-    r"，|,|；|;|。|、|和|及|与|等|在|中|上|下|内|为|有|是)"
-)
 _PERSON_END = re.compile(r"[人员者民生妇童士师工口户长属众部数次]$")
 # money verbs: in 街道投资50余万元 the verb names the amount, the subject does not
 _MONEY_VERB = re.compile(r"(?:投入|投资|安排|拨付|拨款|筹资|筹集|节约|节省|优惠|罚款|补助|资助|减免|支出|收入|争取|落实|下达|兑现|发放|捐赠|募集)$")
@@ -169,9 +163,6 @@ def is_target(doc: Document, sentence: Sentence | None, q: Quantity) -> bool:
     if sentence is not None and sentence.section is not None and doc.sections:
         if doc.sections[sentence.section].role == "plan":
             return True
-    if q.qualifier == "about" and q.unit in ("%", "个百分点") and sentence is not None:
-        # 增长5%左右 in a report is a target wording; in a review it is rare
-        pass
     if sentence is None:
         return False
     clause_start = sentence.start

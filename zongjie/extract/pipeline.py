@@ -38,10 +38,6 @@ class Facts:
         }
 
 
-def _outside_headings(doc: Document, items: list[Any]) -> list[Any]:
-    return items
-
-
 def extract(doc: Document, *, entities: bool = True) -> Facts:
     """All facts of one document, each with offsets into ``doc.text`` and its rule id.
 

@@ -1,0 +1,181 @@
+"""Commands over the store's facts: indicators, compare and audit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from zongjie.cli import _db_option, cli, safe
+from zongjie.errors import ZongjieError
+
+
+def _open_store(db: str) -> Any:
+    from zongjie.schema.store import Store
+
+    if not Path(db).exists():
+        raise click.ClickException(f"no store at {db}: run `zongjie ingest PATH --db {db}` first")
+    try:
+        return Store(db, readonly=True)
+    except ZongjieError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _emit(data: str | bytes, output: str | None) -> None:
+    """Write to ``output`` or standard output (bytes need a file)."""
+    if output:
+        mode = "wb" if isinstance(data, bytes) else "w"
+        with open(output, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as f:
+            f.write(data)
+        click.echo(f"wrote {output}", err=True)
+    elif isinstance(data, bytes):
+        raise click.ClickException("this format is binary: give --output FILE")
+    else:
+        click.echo(data, nl=not data.endswith("\n"))
+
+
+def _figure(value: Any, unit: Any, masked: Any = False, qualifier: Any = None, value_max: Any = None) -> str:
+    """A figure for a table: 12,660,000 人 rather than 1.266e+07."""
+    def num(v: Any) -> str:
+        return f"{int(v):,}" if isinstance(v, float) and v.is_integer() and abs(v) >= 1e4 else f"{v:g}"
+
+    if masked:
+        text = "(masked)"
+    elif value is None:
+        return ""
+    else:
+        text = num(value) + (f"–{num(value_max)}" if value_max is not None else "")
+    q = {"over": ">", "at_least": "≥", "at_most": "≤", "about": "≈"}.get(qualifier or "", "")
+    return f"{q}{text} {safe(unit or '')}".strip()
+
+
+@cli.command("indicators")
+@_db_option
+@click.option("--min-count", type=int, default=2, show_default=True, help="Hide indicators seen fewer times.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def indicators_cmd(db: str, min_count: int, fmt: str) -> None:
+    """Canonical indicators of the store with the written names behind them.
+
+    Names are mapped by the synonym table (zongjie/data/indicators/synonyms.yaml)
+    and, failing that, by character n-gram similarity; the written name is kept.
+
+    \b
+    Example:
+      zongjie indicators --db reports.db      # GDP增长 ← 国内生产总值增长, 地区生产总值增长, 经济增长
+    """
+    from zongjie.analysis.compare import indicator_variants
+
+    store = _open_store(db)
+    with store:
+        rows = indicator_variants(store, min_count=min_count)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        mark = "*" if row["canonical"] else " "
+        variants = ", ".join(f"{safe(v['name'])} ({v['count']})" for v in row["variants"][:8])
+        click.echo(f"{mark} {safe(row['indicator'])}  {row['facts']} facts in {row['documents']} documents: {variants}")
+
+
+@cli.command("compare")
+@click.argument("indicator")
+@_db_option
+@click.option("--entity", help="One body or region: 全国, 广东, 河南省…")
+@click.option("--from", "year_from", type=int, help="First year.")
+@click.option("--to", "year_to", type=int, help="Last year.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (needed for xlsx).")
+def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | None, year_to: int | None,
+                fmt: str, output: str | None) -> None:
+    """One indicator across years: the actual and the target of each period.
+
+    A report's targets are for its own year; its review figures for the year
+    before. Any written name of the indicator works (GDP增长, 地区生产总值增长).
+    Figures in different units are never mixed: each unit gets its own row.
+
+    \b
+    Example:
+      zongjie compare 地区生产总值增长 --entity 广东 --db reports.db
+      zongjie compare GDP增长 --entity 全国 --from 2012 --to 2019 --format csv -o gdp.csv
+    """
+    from zongjie.analysis.compare import compare
+    from zongjie.analysis.export import COMPARE_COLUMNS, to_csv, to_json, to_xlsx
+
+    store = _open_store(db)
+    with store:
+        rows = compare(store, indicator, entity=entity, year_from=year_from, year_to=year_to)
+    if fmt == "json":
+        _emit(to_json(rows) + "\n", output)
+    elif fmt == "csv":
+        _emit(to_csv(rows, COMPARE_COLUMNS), output)
+    elif fmt == "xlsx":
+        _emit(to_xlsx({"compare": (rows, COMPARE_COLUMNS)}), output)
+    elif not rows:
+        click.echo(f"no figures for {safe(indicator)}")
+    else:
+        lines = [f"{'entity':10s} {'period':8s} {'actual':>14s} {'target':>16s} unit  source"]
+        for r in rows:
+            actual_text = _figure(r["actual"], None, r["actual_masked"], r["actual_qualifier"])
+            target_text = _figure(r["target"], None, r["target_masked"], r["target_qualifier"], r["target_max"])
+            source = safe(r["actual_doc"] or r["target_doc"] or "")[:30]
+            lines.append(f"{safe(r['entity'])[:10]:10s} {r['period']:8s} {actual_text:>14s} {target_text:>16s} "
+                         f"{safe(r['unit'] or '')[:4]:4s}  {source}")
+        _emit("\n".join(lines) + "\n", output)
+
+
+@cli.command("audit")
+@_db_option
+@click.option("--entity", help="One body or region: 全国, 广东, 河南省…")
+@click.option("--period", help="One period: 2025, 2023-H2.")
+@click.option("--indicator", help="One indicator (any written name).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "html"]), default="table",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (needed for xlsx).")
+def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | None, fmt: str,
+              output: str | None) -> None:
+    """Each target of period N against the evidence for N in later documents.
+
+    Status: met, not_met, partly or no_evidence (never guessed). Floors
+    (增长, 新增, 产量, 覆盖率, 以上) are met at or above the target, ceilings
+    (控制在, 以内, 价格涨幅, 失业率, 赤字率) at or below; 左右 allows 0.5
+    points for a percentage and 5% otherwise; a range is met at its lower end
+    (floor) or upper end (ceiling).
+
+    \b
+    Example:
+      zongjie audit --entity 广东 --period 2025 --db reports.db
+      zongjie audit --format json -o 审计.json
+      zongjie audit --format html -o 审计报告.html
+    """
+    from zongjie.analysis.audit import audit
+    from zongjie.analysis.export import AUDIT_COLUMNS, audit_html, audit_rows, to_csv, to_json, to_xlsx
+
+    store = _open_store(db)
+    with store:
+        result = audit(store, entity=entity, period=period, indicator=indicator)
+    pairs = result["pairs"]
+    if fmt == "json":
+        _emit(to_json(result) + "\n", output)
+    elif fmt == "csv":
+        _emit(to_csv(audit_rows(pairs), AUDIT_COLUMNS), output)
+    elif fmt == "xlsx":
+        _emit(to_xlsx({"audit": (audit_rows(pairs), AUDIT_COLUMNS)}), output)
+    elif fmt == "html":
+        _emit(audit_html(result), output)
+    elif not pairs:
+        click.echo("no targets found")
+    else:
+        lines = []
+        for p in pairs:
+            t = p["target"]
+            target_text = _figure(t["value"], t["unit"], t["value"] is None, t["qualifier"], t["value_max"])
+            result_text = _figure(p["result"]["value"], p["result"]["unit"], p["result"]["value"] is None,
+                                  p["result"]["qualifier"]) if p["result"] else "—"
+            lines.append(f"{safe(p['entity'])[:8]:8s} {p['period']:8s} {safe(p['indicator'])[:14]:14s} "
+                         f"{target_text:>12s} → {result_text:12s} {p['status']:12s} {safe(p['reason'])}")
+        counts = {s: sum(p["status"] == s for p in pairs) for s in ("met", "not_met", "partly", "no_evidence")}
+        lines.append(f"{len(pairs)} targets: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+        _emit("\n".join(lines) + "\n", output)

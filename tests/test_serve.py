@@ -1,0 +1,294 @@
+"""``zongjie serve`` without a browser: the real Datasette app over a real store, in process.
+
+The browser tests (``test_serve_browser.py``) drive Chromium against the
+real server; these check what is quicker to check on the HTML: metadata,
+escaping, links, safety settings, and tables that older stores lack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+import urllib.parse
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("datasette", reason="Datasette is not installed: pip install 'zongjie[serve]'")
+
+from serve_store import SCRIPT_TITLE, build_store  # noqa: E402
+
+from zongjie.cli import cli  # noqa: E402
+from zongjie.serve import ServeError, make_datasette  # noqa: E402
+from zongjie.serve.metadata import TABLES, build_metadata  # noqa: E402
+from zongjie.serve.plugin import _local_path, document_url  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return build_store(tmp_path_factory.mktemp("serve"))
+
+
+@pytest.fixture(scope="module")
+def audited_store(store, tmp_path_factory):
+    """The store plus ``audits`` and ``indicator_canonical`` rows, as ``zongjie audit --save`` writes them."""
+    path = tmp_path_factory.mktemp("audited") / "audited.db"
+    src = sqlite3.connect(store)
+    dst = sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    tables = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "audits" not in tables:  # until the audit branch lands: the columns it writes
+        dst.executescript("""
+            CREATE TABLE audits (id INTEGER PRIMARY KEY, entity TEXT, indicator TEXT, period TEXT, status TEXT,
+              reason TEXT, direction TEXT, strength TEXT, target_indicator_id INTEGER, target_commitment_id INTEGER,
+              target_document_id TEXT, target_value REAL, target_value_max REAL, target_unit TEXT,
+              target_qualifier TEXT, target_quote TEXT, target_start INTEGER, target_end INTEGER,
+              result_indicator_id INTEGER, result_document_id TEXT, result_value REAL, result_unit TEXT,
+              result_quote TEXT, result_start INTEGER, result_end INTEGER);
+            CREATE TABLE indicator_canonical (indicator_id INTEGER PRIMARY KEY, canonical TEXT, method TEXT,
+              score REAL);
+        """)
+    doc_id, start, end, text = dst.execute(
+        "SELECT document_id, start, \"end\", text FROM indicators WHERE kind = 'target' ORDER BY id LIMIT 1").fetchone()
+    dst.execute(
+        "INSERT INTO audits (entity, indicator, period, status, reason, target_document_id, target_value, "
+        "target_unit, target_quote, target_start, target_end) VALUES "
+        "('测试县', '医保基金监管覆盖率', '2025', 'unknown', 'no later report', ?, 100, '%', ?, ?, ?)",
+        [doc_id, text, start, end])
+    dst.commit()
+    dst.close()
+    return path
+
+
+def fetch(db, *paths, **options):
+    """Responses of the real Datasette app for ``paths``, in one event loop."""
+    async def run():
+        ds = make_datasette(db, **options)
+        await ds.invoke_startup()
+        return [await ds.client.get(p) for p in paths]
+
+    return asyncio.run(run())
+
+
+def q(text: str) -> str:
+    return urllib.parse.quote(text)
+
+
+# ---------------------------------------------------------------- search
+
+
+@pytest.mark.parametrize("word", ["医保", "签约"])
+def test_search_finds_a_two_character_word_and_marks_it(store, word):
+    (page,) = fetch(store, f"/-/zongjie/search?q={q(word)}")
+    assert page.status_code == 200
+    marks = re.findall(r"<mark>([^<]*)</mark>", page.text)
+    assert marks and set(marks) == {word}
+    assert 'class="zj-tag zj-year">2025<' in page.text
+    assert 'class="zj-tag zj-entity">' in page.text
+
+
+def test_search_shows_title_year_and_entity_of_each_hit(store):
+    (page,) = fetch(store, f"/-/zongjie/search?q={q('医保')}")
+    assert "2025年中华人民共和国国务院政府工作报告" in page.text
+    assert 'zj-entity">全国<' in page.text
+
+
+def test_search_does_not_match_across_words(store):
+    # 生签 stands across 医生|签约: not a word of the text, so no hit
+    (page,) = fetch(store, f"/-/zongjie/search?q={q('生签')}")
+    assert "<mark>" not in page.text and "0 条结果" in page.text
+
+
+def test_search_of_punctuation_only_says_so(store):
+    (page,) = fetch(store, f"/-/zongjie/search?q={q('。，')}")
+    assert page.status_code == 200 and "no words to search for" in page.text
+
+
+def test_search_box_of_the_sentences_table_is_segmented(store):
+    (page,) = fetch(store, f"/store/sentences?_search={q('医保基金监管')}")
+    assert page.status_code == 200
+    assert "推进医保基金监管" in page.text
+
+
+# ---------------------------------------------------------------- escaping
+
+
+def test_document_text_is_escaped_everywhere(store):
+    (search,) = fetch(store, f"/-/zongjie/search?q={q('医保基金')}")
+    assert "&lt;script&gt;window.zjPwned=1&lt;/script&gt;" in search.text
+    assert "<script>window.zjPwned" not in search.text
+    m = re.search(r'href="(/-/zongjie/document/[^"]+)"[^>]*>([^<]*)</a>', search.text)
+    url = m.group(1).replace("&amp;", "&")
+    pages = fetch(store, url, "/store/documents", "/store/sentences", "/store/indicators?_search=x",
+                  "/store/commitments_due?year=2025")
+    for page in pages:
+        assert "<script>alert(1)" not in page.text and "<script>window.zjPwned" not in page.text, page.url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[0].text
+
+
+# ---------------------------------------------------------------- document pages
+
+
+def test_document_page_highlights_the_span_in_context(store):
+    con = sqlite3.connect(store)
+    doc_id, start, end, text = con.execute(
+        "SELECT document_id, start, \"end\", text FROM indicators WHERE name = '医保报销比例'").fetchone()
+    (page,) = fetch(store, document_url(doc_id, start, end, back="/store/indicators"))
+    span = re.search(r'<mark class="zj-span" id="zj-span">([^<]*)</mark>', page.text)
+    assert span and span.group(1) == text
+    assert 'id="zj-back" href="/store/indicators"' in page.text
+    assert "测试县医疗保障局" in page.text  # the organisation, in the metadata list
+
+
+def test_back_link_is_never_another_site(store):
+    doc_id = sqlite3.connect(store).execute("SELECT id FROM documents LIMIT 1").fetchone()[0]
+    (page,) = fetch(store, f"/-/zongjie/document/{doc_id}?back={q('https://evil.example/x')}")
+    assert 'id="zj-back" href="/-/zongjie/search"' in page.text
+
+
+@pytest.mark.parametrize("url, kept", [
+    ("/store/indicators?kind=target", "/store/indicators?kind=target"),
+    ("//evil.example/x", None),
+    ("https://evil.example/", None),
+    ("javascript:alert(1)", None),
+    ("/\\evil.example", None),
+])
+def test_local_path(url, kept):
+    assert _local_path(url) == kept
+
+
+def test_unknown_document_is_a_404(store):
+    (page,) = fetch(store, "/-/zongjie/document/0000")
+    assert page.status_code == 404 and "No such document" in page.text
+
+
+@pytest.mark.parametrize("table", ["indicators", "commitments", "quantities", "times", "entities"])
+def test_every_fact_links_to_its_document(store, table):
+    (page,) = fetch(store, f"/store/{table}")
+    links = re.findall(r'class="zj-fact"[^>]*href="(/-/zongjie/document/[0-9a-f]+\?start=\d+&amp;end=\d+#zj-span)"',
+                       page.text)
+    assert links, f"no fact links in /store/{table}"
+
+
+def test_document_titles_link_to_the_document_page(store):
+    (page,) = fetch(store, "/store/documents")
+    assert re.search(r'<a class="zj-doc" href="/-/zongjie/document/[0-9a-f]{32}">2025年', page.text)
+
+
+# ---------------------------------------------------------------- metadata, facets, queries
+
+
+def test_every_table_and_column_of_the_store_is_described(store):
+    con = sqlite3.connect(store)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "AND name NOT LIKE 'sentences_fts%' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        assert table in TABLES, f"table {table} has no metadata"
+        columns = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')]
+        missing = set(columns) - set(TABLES[table]["columns"])
+        assert not missing, f"{table}: columns without a description: {missing}"
+        assert re.search(r"[\u4e00-\u9fff]", TABLES[table]["title"]) and re.search("[A-Za-z]", TABLES[table]["title"])
+
+
+def test_audit_tables_are_described_column_by_column():
+    assert set(TABLES["audits"]["columns"]) >= {"entity", "status", "target_quote", "result_quote", "result_end"}
+    assert {"indicator_id", "canonical", "method", "score"} == set(TABLES["indicator_canonical"]["columns"])
+
+
+def test_facets_are_shown(store):
+    documents, indicators = fetch(store, "/store/documents", "/store/indicators")
+    for facet in ("year", "period", "doc_type", "org"):
+        assert f'data-column="{facet}"' in documents.text, facet
+    assert 'data-column="kind"' in indicators.text
+    assert "target" in indicators.text and "actual" in indicators.text
+
+
+def test_canned_queries(store):
+    targets, due, review = fetch(store, f"/store/indicator_targets?indicator={q('GDP增长')}",
+                                 "/store/commitments_due?year=2025", "/store/awaiting_review?flag=")
+    assert targets.status_code == 200 and "GDP增长" in targets.text and "zj-fact" in targets.text
+    # 国内生产总值增长5%左右 and the 河北 地区生产总值 target both count as GDP增长
+    assert targets.text.count('class="zj-fact"') >= 2
+    assert due.status_code == 200 and "2025-12-31" in due.text
+    assert review.status_code == 200
+
+
+def test_audit_query_is_absent_without_the_audits_table(store):
+    (page,) = fetch(store, "/store")
+    assert "indicator_targets" in page.text and "entity_audit" not in page.text
+
+
+def test_audit_results_when_the_store_has_them(audited_store):
+    db, audits, query = fetch(audited_store, "/audited", "/audited/audits", f"/audited/entity_audit?entity={q('测试')}")
+    assert "entity_audit" in db.text
+    assert 'data-column="status"' in audits.text and 'data-column="entity"' in audits.text
+    assert query.status_code == 200 and "医保基金监管覆盖率" in query.text
+    assert re.search(r'class="zj-fact"[^>]*href="/-/zongjie/document/[0-9a-f]+\?start=\d+&amp;end=\d+#zj-span"', query.text)
+
+
+def test_metadata_keeps_only_the_store_tables():
+    meta = build_metadata("x", {"documents", "sentences", "sentences_fts"})
+    assert set(meta["databases"]["x"]["tables"]) == {"documents", "sentences", "sentences_fts"}
+    assert "entity_audit" not in meta["databases"]["x"]["queries"]
+
+
+# ---------------------------------------------------------------- charts
+
+
+def test_chart_of_an_indicator_over_time(store):
+    charts, chart = fetch(store, "/-/zongjie/charts", f"/-/zongjie/chart?indicator={q('GDP增长')}")
+    assert 'class="zj-chart-link" href="/-/zongjie/chart?indicator=GDP%E5%A2%9E%E9%95%BF"' in charts.text
+    assert chart.status_code == 200
+    assert chart.text.count('class="zj-dot zj-target"') >= 1 and chart.text.count('class="zj-dot zj-actual"') >= 1
+    assert "全国" in chart.text
+
+
+def test_chart_of_an_unknown_indicator_says_so(store):
+    (chart,) = fetch(store, f"/-/zongjie/chart?indicator={q('不存在的指标')}")
+    assert chart.status_code == 200 and "no values found" in chart.text
+
+
+# ---------------------------------------------------------------- safety
+
+
+def test_store_is_immutable_by_default_and_read_only_when_live(store):
+    ds = make_datasette(store)
+    assert not ds.get_database().is_mutable
+    live = make_datasette(store, live=True)
+    conn = live.get_database().connect()
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("DELETE FROM documents")
+
+
+def test_own_sql_is_read_only(store):
+    (page,) = fetch(store, f"/store?sql={q('DELETE FROM documents')}")
+    assert page.status_code == 400
+    assert sqlite3.connect(store).execute("SELECT count(*) FROM documents").fetchone()[0] > 0
+
+
+def test_own_sql_can_be_switched_off(store):
+    on, = fetch(store, f"/store?sql={q('SELECT count(*) FROM documents')}")
+    off, = fetch(store, f"/store?sql={q('SELECT count(*) FROM documents')}", allow_sql=False)
+    assert on.status_code == 200 and off.status_code == 403
+
+
+def test_serving_a_missing_store_says_what_to_do(tmp_path):
+    with pytest.raises(ServeError, match="zongjie ingest"):
+        make_datasette(tmp_path / "none.db")
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code != 0 and "zongjie ingest" in result.output
+
+
+def test_serving_a_sqlite_file_that_is_not_a_store_is_refused(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(ServeError, match="not a zongjie store"):
+        make_datasette(other)
+
+
+def test_store_title_is_escaped_in_the_store_itself(store):
+    # the fixture really holds the markup that the pages must escape
+    title = sqlite3.connect(store).execute("SELECT title FROM documents WHERE title LIKE '%script%'").fetchone()[0]
+    assert title == SCRIPT_TITLE

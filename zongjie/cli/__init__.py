@@ -333,5 +333,5 @@ def demo_cmd(db: str) -> None:
 
 
 # Commands that live in their own modules register themselves on import.
+import zongjie.cli.serve  # noqa: E402,F401
 from zongjie.cli import analysis  # noqa: E402,F401
-from zongjie.cli import serve  # noqa: E402,F401

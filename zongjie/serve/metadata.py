@@ -245,7 +245,7 @@ def _queries(tables: set[str]) -> dict[str, dict[str, Any]]:
             "sql": f"""SELECT d.year, zongjie_entity(d.org, d.title) AS entity, {canon} AS canonical, i.name,
   i.value, i.value_max, i.unit, i.qualifier, i.text, d.title, i.document_id, i.start, i."end"
 FROM indicators i JOIN documents d ON d.id = i.document_id {canon_join}
-WHERE i.kind = 'target'
+WHERE :indicator != '' AND i.kind = 'target'
   AND ({canon} = zongjie_canonical(:indicator) OR i.name LIKE '%' || :indicator || '%')
 ORDER BY d.year, entity, i.start""",
         },
@@ -283,7 +283,7 @@ ORDER BY title, start""",
   a.result_value, a.result_unit, a.target_quote, a.result_quote, a.entity,
   a.target_document_id, a.target_start, a.target_end, a.result_document_id, a.result_start, a.result_end
 FROM audits a
-WHERE a.entity LIKE '%' || :entity || '%'
+WHERE :entity != '' AND a.entity LIKE '%' || :entity || '%'
 ORDER BY a.indicator, a.period""",
         }
     return queries

@@ -18,6 +18,9 @@ point), so it is active only when zongjie serves a store. It adds:
 
 from __future__ import annotations
 
+import functools
+import sqlite3
+import threading
 import urllib.parse
 from typing import Any
 
@@ -60,15 +63,23 @@ def _local_path(url: str | None) -> str | None:
     return urllib.parse.urlunsplit(("", "", parts.path, parts.query, ""))
 
 
-def _back(request: Any) -> str:
+def _back(request: Any) -> tuple[str, bool]:
+    """Where "back" goes, and whether the browser's history knows better.
+
+    Datasette's own pages send ``Referrer-Policy: no-referrer``, so a fact
+    clicked in a table arrives without a referer: the link then goes back in
+    the browser's history, falling back to the search page.
+    """
     back = _local_path(request.args.get("back"))
     if back:
-        return back
+        return back, False
     referer = request.headers.get("referer") or ""
     parts = urllib.parse.urlsplit(referer)
     if parts.netloc and parts.netloc == request.headers.get("host"):
-        return _local_path(urllib.parse.urlunsplit(("", "", parts.path, parts.query, ""))) or f"{PREFIX}/search"
-    return f"{PREFIX}/search"
+        local = _local_path(urllib.parse.urlunsplit(("", "", parts.path, parts.query, "")))
+        if local:
+            return local, False
+    return f"{PREFIX}/search", True
 
 
 def _raw(value: Any) -> Any:
@@ -86,27 +97,56 @@ def _int(value: Any) -> int | None:
 # ---------------------------------------------------------------- hooks
 
 
-@hookimpl
-def prepare_connection(conn: Any) -> None:
-    from zongjie.analysis.canonical import canonical_name
+@functools.lru_cache(maxsize=100_000)
+def _entity(org: Any, title: Any) -> str:
     from zongjie.analysis.compare import entity_of
 
-    def canonical(name: Any) -> str | None:
-        return canonical_name(name).name if isinstance(name, str) and name.strip() else None
+    return entity_of(org, title)
 
-    conn.create_function("zongjie_entity", 2, entity_of, deterministic=True)
-    conn.create_function("zongjie_canonical", 1, canonical, deterministic=True)
+
+def _canonical(name: Any) -> str | None:
+    from zongjie.analysis.canonical import canonical_name
+
+    return canonical_name(name).name if isinstance(name, str) and name.strip() else None
+
+
+@hookimpl
+def prepare_connection(conn: Any) -> None:
+    conn.create_function("zongjie_entity", 2, _entity, deterministic=True)
+    conn.create_function("zongjie_canonical", 1, _canonical, deterministic=True)
+
+
+def _warm_canonical_names(database: Any) -> None:
+    """Work out the canonical name of every written indicator name once, in the background.
+
+    ``canonical_name`` takes ~10 ms a name (TF-IDF similarity) and caches its
+    answers; done here, a canned query over a store without the
+    ``indicator_canonical`` table stays within Datasette's time limit.
+    """
+    conn = database.connect()
+    try:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM indicators GROUP BY name ORDER BY max(kind = 'target') DESC, count(*) DESC")]
+    except sqlite3.Error:  # an unexpected store: the queries will work the names out as they go
+        names = []
+    finally:
+        conn.close()
+    for name in names:
+        _canonical(name)
 
 
 @hookimpl
 def startup(datasette: Any) -> Any:
     async def warm_up() -> None:
-        # load jieba's dictionary and the canonical-name model now, not in the first
+        # jieba's dictionary and the canonical-name model load now, not in the first
         # visitor's query (where they would eat Datasette's SQL time limit)
-        from zongjie.analysis.canonical import canonical_name
         from zongjie.extract.segment import fts_query
 
-        await datasette.get_database().execute_fn(lambda conn: (fts_query("医保"), canonical_name("国内生产总值增长")))
+        database = datasette.get_database()
+        await database.execute_fn(lambda conn: (fts_query("医保"), _canonical("国内生产总值增长")))
+        if "indicator_canonical" not in await database.table_names():
+            threading.Thread(target=_warm_canonical_names, args=(database,), daemon=True,
+                             name="zongjie-canonical-names").start()
 
     return warm_up
 

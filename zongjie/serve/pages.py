@@ -266,6 +266,18 @@ def indicator_series(conn: sqlite3.Connection, indicator: str, *, entity: str | 
     return out
 
 
+_PART_OF_YEAR = {"H1": 0.0, "H2": 0.5, "Q1": 0.0, "Q2": 0.25, "Q3": 0.5, "Q4": 0.75}
+
+
+def _period_time(period: str) -> float:
+    """``"2024"`` → 2024.0, ``"2024-H2"`` → 2024.5: where a period stands on a time axis."""
+    year, _, part = period.partition("-")
+    try:
+        return int(year) + _PART_OF_YEAR.get(part, 0.0)
+    except ValueError:
+        return 0.0
+
+
 def chart_svg_data(s: Series, *, width: int = 640, height: int = 260) -> dict[str, Any]:
     """Coordinates for an inline SVG line chart of one series (the template draws it)."""
     left, right, top, bottom = 56, 16, 16, 40
@@ -276,12 +288,14 @@ def chart_svg_data(s: Series, *, width: int = 640, height: int = 260) -> dict[st
     pad = (hi - lo) * 0.1
     # no negative axis under values that are all positive
     lo, hi = (lo - pad if lo - pad >= 0 or lo < 0 else 0.0), hi + pad
-    n = len(s.periods)
-    step = (width - left - right) / max(n - 1, 1)
+    # x by time, so that 2013 → 2017 is four times as wide as 2012 → 2013
+    times = {p: _period_time(p) for p in s.periods}
+    t0, t1 = min(times.values()), max(times.values())
 
     def x(period: str) -> float:
-        i = s.periods.index(period)
-        return left + (i * step if n > 1 else (width - left - right) / 2)
+        if t1 == t0:
+            return left + (width - left - right) / 2
+        return left + (times[period] - t0) / (t1 - t0) * (width - left - right)
 
     def y(value: float) -> float:
         return top + (hi - value) / (hi - lo) * (height - top - bottom)

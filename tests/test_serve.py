@@ -205,6 +205,34 @@ def test_facets_are_shown(store):
     assert "target" in indicators.text and "actual" in indicators.text
 
 
+@pytest.mark.parametrize("table", ["indicators", "commitments", "quantities", "times", "sentences"])
+def test_facts_are_faceted_by_their_documents_year_period_type_and_entity(store, table):
+    (page,) = fetch(store, f"/store/{table}")
+    for label in ("年份 year", "期间 period", "文种 document type", "主体 entity"):
+        assert f'data-column="{label}"' in page.text, (table, label)
+    assert f'href="http://localhost/store/{table}?_zj_entity=%E5%85%A8%E5%9B%BD"' in page.text  # 全国
+
+
+def test_indicators_are_faceted_by_canonical_indicator_and_filtered(store):
+    from zongjie.analysis.canonical import canonical_name
+
+    names = sqlite3.connect(store).execute(
+        "SELECT i.name FROM indicators i JOIN documents d ON d.id = i.document_id WHERE d.org = '国务院'").fetchall()
+    expected = sum(canonical_name(name).name == "GDP增长" for (name,) in names)  # 国内生产总值增长, 经济增长预期目标
+    everything, chosen = fetch(store, "/store/indicators",
+                               f"/store/indicators?_zj_entity={q('全国')}&_zj_canonical={q('GDP增长')}")
+    assert 'data-column="规范指标 canonical indicator"' in everything.text
+    assert f"?_zj_canonical={q('GDP增长')}" in everything.text
+    assert expected >= 2
+    assert f"{expected} rows" in chosen.text and "主体 entity = 全国 and 规范指标 canonical indicator = GDP增长" in chosen.text
+
+
+def test_documents_are_faceted_by_entity(store):
+    everything, chosen = fetch(store, "/store/documents", f"/store/documents?_zj_entity={q('河北省')}")
+    assert 'data-column="主体 entity"' in everything.text
+    assert "1 row" in chosen.text and "2025年河北省政府工作报告" in chosen.text
+
+
 def test_canned_queries(store):
     targets, due, review = fetch(store, f"/store/indicator_targets?indicator={q('GDP增长')}",
                                  "/store/commitments_due?year=2025", "/store/awaiting_review?flag=")

@@ -177,7 +177,7 @@ def test_canned_query_then_one_click_to_the_fact(server, page, screenshots):
     assert "/store/indicator_targets" in page.url
 
 
-def test_facets_on_the_indicators_table(server, page):
+def test_facets_on_the_indicators_table(server, page, screenshots):
     page.goto(server + "/store/indicators")
     facet = page.locator(".facet-info[data-column=kind]")
     assert facet.is_visible()
@@ -185,6 +185,15 @@ def test_facets_on_the_indicators_table(server, page):
     page.wait_for_url("**kind=target**")
     kinds = set(page.locator("td.col-kind").all_inner_texts())
     assert kinds == {"target"}
+    # the document's entity and the canonical indicator, counted through document_id
+    page.locator('.facet-info[data-column="主体 entity"] a', has_text="全国").first.click()
+    page.wait_for_url("**_zj_entity=**")
+    page.locator('.facet-info[data-column="规范指标 canonical indicator"] a', has_text="GDP增长").first.click()
+    page.wait_for_url("**_zj_canonical=**")
+    assert "主体 entity = 全国" in page.locator("h3").first.inner_text()
+    assert set(page.locator("td.col-kind").all_inner_texts()) == {"target"}
+    assert page.locator("td.col-text a.zj-fact", has_text="5%左右").count() >= 1
+    page.screenshot(path=str(screenshots / "facets-indicators.png"), full_page=True)
 
 
 def test_chart_of_an_indicator_over_time(server, page, screenshots):

@@ -76,6 +76,8 @@ def make_datasette(db: str | Path, *, live: bool = False, allow_sql: bool = True
     settings = {
         "default_allow_sql": allow_sql,
         "sql_time_limit_ms": 3000,
+        # facets by entity and canonical indicator call Python per document / per name
+        "facet_time_limit_ms": 1500,
         "truncate_cells_html": 300,  # documents.text is long; the document page shows it whole
         "default_page_size": 50,
     }

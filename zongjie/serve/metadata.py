@@ -40,6 +40,10 @@ def _table(zh: str, en: str, description: str, columns: dict[str, str], **extra:
     return {"title": f"{zh} · {en}", "description": description, "columns": columns, **extra}
 
 
+# facets on the fact's document (zongjie.serve.facets): Datasette's own count only a table's columns
+_BY_DOCUMENT = [{"zongjie": "year"}, {"zongjie": "period"}, {"zongjie": "entity"}, {"zongjie": "doc_type"}]
+
+
 TABLES: dict[str, dict[str, Any]] = {
     "documents": _table(
         "文档", "Documents",
@@ -71,7 +75,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "source_hash": "文件哈希 · sha256 of the source file's bytes",
             "pipeline_version": "版本 · zongjie version that made the row",
         },
-        facets=["year", "period", "doc_type", "org", "format"],
+        facets=["year", "period", "doc_type", {"zongjie": "entity"}, "org", "format"],
         label_column="title",
         sort_desc="year",
         units={"source_size": "byte", "source_mtime": "second"},
@@ -90,7 +94,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "level": "层级 · level: 1 一、, 2 （一）, 3 1., 4 （1）; 0 untitled",
             "role": "作用 · role: review (工作回顾), problems (问题不足), plan (下一步打算), other",
         },
-        facets=["role", "level"],
+        facets=["role", "level", *_BY_DOCUMENT],
         label_column="heading",
     ),
     "sentences": _table(
@@ -108,15 +112,14 @@ TABLES: dict[str, dict[str, Any]] = {
             "text": "句子 · the sentence as written",
             "words": "分词 · what is indexed: the sentence cut into words by jieba, inner words added",
         },
-        facets=["page"],
-        label_column="text",
+        facets=_BY_DOCUMENT,
     ),
     "quantities": _table(
         "数量", "Quantities",
         "Numbers with units found in the text (3000余万元, 85%). 数量：数值与单位。",
         {**_FACT_COLUMNS, "text": "原文 · the span as written (click: show it in its document)", **_VALUE_COLUMNS,
          "number_start": "数字起 · offset of the number alone", "number_end": "数字止 · end of the number alone"},
-        facets=["unit", "qualifier", "masked", "suspect", "comparison"],
+        facets=["unit", "qualifier", "masked", "suspect", "comparison", *_BY_DOCUMENT],
         label_column="text",
     ),
     "times": _table(
@@ -127,7 +130,7 @@ TABLES: dict[str, dict[str, Any]] = {
          "date_to": "截止日 · last day; NULL for an open end",
          "masked": "遮蔽 · masked (1): the year is blanked out (xx年)",
          "kind": "类型 · kind: date, period, point (截至目前)"},
-        facets=["kind", "masked"],
+        facets=["kind", "masked", *_BY_DOCUMENT],
         label_column="text",
     ),
     "indicators": _table(
@@ -138,7 +141,7 @@ TABLES: dict[str, dict[str, Any]] = {
          "name": "指标名称 · indicator name as written (家庭医生签约覆盖率)", **_VALUE_COLUMNS,
          "kind": "类型 · kind: actual (实际) or target (目标)",
          "name_start": "名称起 · offset of the name", "name_end": "名称止 · end of the name"},
-        facets=["kind", "unit", "masked", "suspect", "document_id"],
+        facets=["kind", {"zongjie": "canonical"}, *_BY_DOCUMENT, "unit", "masked", "suspect"],
         label_column="name",
     ),
     "commitments": _table(
@@ -152,7 +155,7 @@ TABLES: dict[str, dict[str, Any]] = {
          "target_value": "目标值 · target value (base units, see target_unit)",
          "target_unit": "目标单位 · target unit",
          "target": "目标 · the extractor's whole target (JSON)"},
-        facets=["strength", "measurable", "target_unit", "document_id"],
+        facets=["strength", "measurable", *_BY_DOCUMENT, "target_unit"],
         label_column="text",
     ),
     "entities": _table(
@@ -162,7 +165,7 @@ TABLES: dict[str, dict[str, Any]] = {
          "label": "类别 · label: ORG (机构), LOC (地名), PER (人名), DOC (文件), CAMPAIGN (活动), INDICATOR (指标)",
          "norm": "规范名 · normalised form (full name of an abbreviation)",
          "extra": "附加 · anything else the extractor attached (JSON)"},
-        facets=["label", "norm"],
+        facets=["label", *_BY_DOCUMENT, "norm"],
         label_column="text",
     ),
     "files": _table(
@@ -311,7 +314,6 @@ def build_metadata(database: str, tables: set[str], *, allow_sql: bool = True) -
             '<a href="/-/zongjie/search">全文检索 Search</a> · '
             '<a href="/-/zongjie/charts">指标图表 Charts</a>'
         ),
-        "license": "data: as published by its authors",
         "databases": {
             database: {
                 "title": "zongjie store",

@@ -171,6 +171,27 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
 
 
 @hookimpl
+def register_facet_classes() -> list[Any]:
+    from zongjie.serve.facets import ZongjieFacet
+
+    return [ZongjieFacet]
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    if not any(key.startswith("_zj_") for key in request.args.keys()):
+        return None
+
+    async def arguments() -> Any:
+        from zongjie.serve.facets import filter_arguments
+
+        tables = set(await datasette.get_database(database).table_names())
+        return filter_arguments(request, table, tables)
+
+    return arguments
+
+
+@hookimpl
 def extra_css_urls(view_name: str) -> list[str]:
     return ["/zongjie-static/zongjie.css"]
 

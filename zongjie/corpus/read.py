@@ -118,11 +118,13 @@ def _walk_dir(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path]:
         if is_skipped(entry.name):
             continue
         try:
-            if entry.is_dir():
-                yield from _walk_dir(Path(entry.path), seen)
-            elif entry.is_file() or _is_broken_link(entry):
+            if _is_broken_link(entry):
                 # a dangling or looping symlink is yielded so that reading it
                 # records why it failed: nothing in the folder goes unseen
+                yield Path(entry.path)
+            elif entry.is_dir():
+                yield from _walk_dir(Path(entry.path), seen)
+            elif entry.is_file():
                 yield Path(entry.path)
         except OSError:
             continue

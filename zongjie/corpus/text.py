@@ -174,14 +174,34 @@ def _mixed_utf8_gb18030(data: bytes) -> str | None:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
+    return utf16_without_bom(data) if len(data) % 2 == 0 else None
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` if ``data`` looks like UTF-16 text saved without a BOM.
+
+    ASCII-range text puts NULs on one side only; Chinese text has few NULs,
+    but read as UTF-16 its pairs are nearly all Chinese characters and
+    punctuation (random bytes give such a pair one time in three).
+
+    Example: ``utf16_without_bom("各位代表：".encode("utf-16-le"))`` → ``'utf-16-le'``.
+    """
     sample = data[:4096]
-    even, odd = sample[0::2], sample[1::2]
-    if not sample or len(sample) % 2:
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
         return None
+    even, odd = sample[0::2], sample[1::2]
     if odd.count(0) > 0.3 * len(odd) and even.count(0) == 0:
         return "utf-16-le"
     if even.count(0) > 0.3 * len(even) and odd.count(0) == 0:
         return "utf-16-be"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(encoding, errors="replace")
+        chinese = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+                      or "\uff00" <= ch <= "\uffef")
+        other = sum(1 for ch in text if ch in "\r\n\t" or " " <= ch <= "~")
+        if chinese >= 0.5 * len(text) and chinese + other >= 0.95 * len(text):
+            return encoding
     return None
 
 

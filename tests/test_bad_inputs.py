@@ -83,6 +83,27 @@ def _scan_pdf() -> bytes:
     return buf.getvalue()
 
 
+def _docx_with_negative_offsets() -> bytes:
+    """Found by fuzz/fuzz_docx.py: a central directory said to start past its real place,
+    so zipfile seeks to negative offsets (OSError EINVAL) -- once misreported as unreadable."""
+    data = bytearray(_docx())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<I", data, end + 16, struct.unpack_from("<I", data, end + 16)[0] + 9000)
+    return bytes(data)
+
+
+# Found by fuzz/fuzz_pdf.py: pdfium opens it, then fails to load its one page
+# (a PdfiumError that escaped the reader as read_failed).
+FUZZ_PDF_BROKEN_PAGE = b"\r\n".join([
+    b"%PDF-1.7", b"%\xa1\xb3\xc5\xd7", b"1 0 obj", b"<</Pages 2 0 R /Type/Catalog>>", b"end?obj", b"2 0 obj",
+    b"<</Count 1/K", b"/Info ids[ 4 0 R ]/Type/Pages>>", b"endobj", b"3 0 obj",
+    b"<</CreationDate(D:20261122030446+00'00')/Creator(PDFium)>>", b"endobj", b"4 0 obj",
+    b"<</MediaBox[ 0 0 200 200]/Pare000 n", b"trailer", b"<<", b"/Root 1 0 R", b"/Info 3) 0 R",
+    b"/Size 5/ID[<BE8170307C2B51384D14EB998B928DB3><BE8170307C2B51384D14EB998B928DB3>]>>",
+    b"startxref", b"292", b"%%EOF", b"",
+])
+
+
 # --- one bad file beside good ones: the reason recorded --------------------
 
 BAD_FILES = [
@@ -111,6 +132,9 @@ BAD_FILES = [
     pytest.param("photo.txt", lambda: b"\x89PNG\r\n\x1a\n" + bytes(100), "unsupported_format", id="png-named-txt"),
     pytest.param("sheet.docx", lambda: zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>"}),
                  "unsupported_format", id="xlsx-named-docx"),
+    # found by the fuzzers (fuzz/), kept as regressions
+    pytest.param("negative-offsets.docx", _docx_with_negative_offsets, "corrupt", id="fuzz-docx-negative-offsets"),
+    pytest.param("broken-page.pdf", lambda: FUZZ_PDF_BROKEN_PAGE, "corrupt", id="fuzz-pdf-page-fails-to-load"),
     # a damaged Word 97 file: LibreOffice reads it as mojibake, which is refused
     pytest.param(
         "damaged.doc",

@@ -82,7 +82,10 @@ def read_docx(
     _check_package(path)
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError, etree.XMLSyntaxError) as e:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError, etree.XMLSyntaxError,
+            zlib.error, NotImplementedError) as e:
+        raise CorruptFile(f"cannot open as .docx: {e}", path=str(path)) from e
+    except OSError as e:  # zipfile seeking to an offset a damaged directory gives (EINVAL)
         raise CorruptFile(f"cannot open as .docx: {e}", path=str(path)) from e
     except ValueError as e:
         # python-docx refuses macro-enabled documents and templates by content type.
@@ -121,7 +124,8 @@ def _check_package(path: Path) -> None:
                             "expansion); Word never writes one, so the file was refused unread",
                             path=str(path),
                         )
-    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError) as e:
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError, OSError) as e:
+        # OSError: zipfile seeking to an offset a damaged directory gives (EINVAL)
         raise CorruptFile(f"cannot open as .docx: {e}", path=str(path)) from e
     except RuntimeError as e:  # zipfile: "File ... is encrypted, password required"
         raise CorruptFile(f"cannot open as .docx: {e}", path=str(path)) from e

@@ -176,7 +176,12 @@ def _read(
     except ReadError as e:
         yield _failure(source, member, _stage(e), e)
     except OSError as e:
-        yield _failure(source, member, "read", _unreadable(e, path))
+        # the file went away or was locked under the reader; any other OSError
+        # is a reader's bug on a malformed file, recorded below as read_failed
+        if e.errno in _ACCESS_ERRNOS:
+            yield _failure(source, member, "read", _unreadable(e, path))
+        else:
+            yield _failure(source, member, "read", e)
     except Exception as e:  # noqa: BLE001
         # The one broad except: a reader bug or a library choking on a
         # malformed file must cost this file only, not the whole batch.
@@ -237,6 +242,9 @@ def _dispatch(path: Path, fmt: str, opts: ReadOptions, source: str, member: str 
         from zongjie.corpus.text import read_text
 
         yield read_text(path, source=source, member=member)
+
+
+_ACCESS_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.ELOOP, errno.EISDIR}
 
 
 def _unreadable(e: OSError, path: Path) -> Unreadable:

@@ -12,7 +12,7 @@ DB     ?= zongjie.db
 APT_PACKAGES := libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test system-deps venv dev lint score bench clean
+.PHONY: demo test system-deps venv dev lint score bench fuzz clean
 
 demo: system-deps venv
 	$(BIN)/zongjie demo --db $(DB)
@@ -42,7 +42,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[serve]' pytest hypothesis ruff playwright
+	$(BIN)/pip install -q -e '.[serve]' pytest hypothesis ruff msoffcrypto-tool playwright
 	touch $@ $(VENV)/.installed
 
 venv: $(VENV)/.installed
@@ -57,6 +57,13 @@ score: venv
 
 bench: venv
 	$(BIN)/python benchmarks/extract_speed.py
+
+# atheris on the readers (docx, pdf, html, text/encoding detection, zip), a
+# bounded time per target; findings land in fuzz/artifacts/ (docs/robustness.md)
+FUZZ_SECONDS ?= 60
+fuzz: dev
+	$(BIN)/pip install -q atheris
+	$(BIN)/python fuzz/run_all.py --seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache $(DB) $(DB)-wal $(DB)-shm

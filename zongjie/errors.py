@@ -7,12 +7,16 @@
     │   ├── NoTextLayer           a scanned PDF and no OCR installed
     │   ├── CorruptFile           truncated or malformed container (zip, docx, pdf)
     │   ├── UnsafeArchive         zip bombs, members escaping the archive, nesting too deep
+    │   ├── UnsafeXml             an XML part declaring a DTD (external entities, billion laughs)
+    │   ├── TooLarge              a file or row past the size a document can have (a 200 MB line)
+    │   ├── Unreadable            vanished, permission denied, a symlink loop
     │   ├── ConverterMissing      LibreOffice is needed and not installed
     │   ├── ConverterFailed       LibreOffice crashed, hung past its timeout or produced nothing
     │   └── EmptyDocument         a file that holds no text at all
     ├── ExtractError              an extractor failed on a document
     └── StoreError                the SQLite store cannot be opened or written
         ├── StoreBusy             another ingest holds the store
+        ├── StoreFull             the disk (or the store's page limit) is full
         └── BadQuery              a search query with nothing to search for (also a ValueError)
 
 Every ReadError carries ``reason``: a short stable code (``encrypted``,
@@ -53,6 +57,20 @@ class UnsafeArchive(ReadError):
     reason = "unsafe_archive"
 
 
+class UnsafeXml(ReadError):
+    """Word never writes a DTD into a .docx (ECMA-376 forbids it): one is an attack."""
+
+    reason = "unsafe_xml"
+
+
+class TooLarge(ReadError):
+    reason = "too_large"
+
+
+class Unreadable(ReadError):
+    reason = "unreadable"
+
+
 class ConverterMissing(ReadError):
     reason = "converter_missing"
 
@@ -75,6 +93,10 @@ class StoreError(ZongjieError):
 
 class StoreBusy(StoreError):
     reason = "store_busy"
+
+
+class StoreFull(StoreError):
+    reason = "disk_full"
 
 
 class BadQuery(StoreError, ValueError):

@@ -163,8 +163,12 @@ def _looks_binary(head: bytes) -> bool:
     UTF-16/32 text has NUL bytes, so a BOM or NULs in every other byte count
     as text; otherwise NULs or many C0 control bytes mean binary.
     """
+    from zongjie.corpus.text import utf16_without_bom
+
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return False
+    if utf16_without_bom(head):
+        return False  # Chinese in UTF-16 has control-range bytes (各 = 04 54)
     if b"\x00" in head:
         even, odd = head[0::2], head[1::2]
         # UTF-16 without a BOM: ASCII-range text puts NULs on one side only.

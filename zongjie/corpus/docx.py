@@ -17,26 +17,39 @@ as the reader sees them:
   once (the VML copy in ``mc:Fallback`` is skipped);
 - headers, footers, footnotes and comments are not read.
 
-The XML is parsed by python-docx's parser, which does not resolve entities,
-and lxml never fetches anything from the network, so an XXE payload in a
-docx stays an unexpanded reference.
+Hostile packages are refused before python-docx opens them: a part that
+declares a DTD (``<!DOCTYPE``, needed for external entities and for the
+"billion laughs" expansion; Word never writes one) raises UnsafeXml, and a
+part that would unpack past ``MAX_PART_SIZE`` or is compressed more than
+``MAX_PART_RATIO`` times (a zip bomb dressed as a .docx) raises
+UnsafeArchive. Behind that check, python-docx's parser does not resolve
+entities and lxml fetches nothing from the network.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
 
 from zongjie.corpus.document import Block, RawDocument
-from zongjie.errors import CorruptFile, EmptyDocument, UnsupportedFormat
+from zongjie.errors import CorruptFile, EmptyDocument, UnsafeArchive, UnsafeXml, UnsupportedFormat
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _w = f"{{{W}}}"
 _mc = f"{{{MC}}}"
+
+# A .docx's XML parts compress 5 to 20 times; 200 times over a megabyte is a bomb.
+MAX_PART_SIZE = 256 * 1024**2
+MAX_PART_RATIO = 200
+_RATIO_FLOOR = 1024**2
+# a DTD must come before the root element, so the head of each part is enough
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)|<\x00!\x00(?:D\x00O\x00C|E\x00N\x00T)", re.IGNORECASE)
+_HEAD_BYTES = 64 * 1024
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题|見出し)\s*(\d)$", re.IGNORECASE)
 _TITLE_STYLES = {"title", "标题"}
@@ -66,9 +79,13 @@ def read_docx(
     from docx.opc.exceptions import PackageNotFoundError
 
     path = Path(path)
+    _check_package(path)
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError, etree.XMLSyntaxError) as e:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError, etree.XMLSyntaxError,
+            zlib.error, NotImplementedError) as e:
+        raise CorruptFile(f"cannot open as .docx: {e}", path=str(path)) from e
+    except OSError as e:  # zipfile seeking to an offset a damaged directory gives (EINVAL)
         raise CorruptFile(f"cannot open as .docx: {e}", path=str(path)) from e
     except ValueError as e:
         # python-docx refuses macro-enabled documents and templates by content type.
@@ -83,6 +100,35 @@ def read_docx(
     if title:
         hints["title"] = title
     return RawDocument(blocks=blocks, source=source or str(path), format=format, member=member, hints=hints)
+
+
+def _check_package(path: Path) -> None:
+    """Refuse zip bombs and DTDs before any XML of the package is parsed."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.file_size > MAX_PART_SIZE or (
+                    info.file_size > _RATIO_FLOOR and info.file_size > MAX_PART_RATIO * max(info.compress_size, 1)
+                ):
+                    raise UnsafeArchive(
+                        f"part {info.filename!r} would unpack to {info.file_size} bytes from "
+                        f"{info.compress_size}: a zip bomb dressed as a .docx?",
+                        path=str(path),
+                    )
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    with zf.open(info) as part:
+                        head = part.read(_HEAD_BYTES)
+                    if _DTD.search(head):
+                        raise UnsafeXml(
+                            f"part {info.filename!r} declares a DTD (external entities or entity "
+                            "expansion); Word never writes one, so the file was refused unread",
+                            path=str(path),
+                        )
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError, OSError) as e:
+        # OSError: zipfile seeking to an offset a damaged directory gives (EINVAL)
+        raise CorruptFile(f"cannot open as .docx: {e}", path=str(path)) from e
+    except RuntimeError as e:  # zipfile: "File ... is encrypted, password required"
+        raise CorruptFile(f"cannot open as .docx: {e}", path=str(path)) from e
 
 
 class _BodyReader:

@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from zongjie.corpus.document import Block, RawDocument
-from zongjie.corpus.text import decode_bytes
+from zongjie.corpus.text import MAX_TEXT_BYTES, check_size, decode_bytes
 from zongjie.errors import CorruptFile, EmptyDocument
 
 _DROP_TAGS = {
@@ -102,6 +102,7 @@ def read_html(path: Path, *, source: str | None = None, member: str | None = Non
     gives blocks ``['各位代表：', …]``.
     """
     path = Path(path)
+    check_size(path, MAX_TEXT_BYTES, "an HTML file")
     data = path.read_bytes()
     text, encoding = _decode(data, str(path))
     # lxml refuses str input that carries an XML encoding declaration.

@@ -5,10 +5,17 @@ then :func:`zongjie.corpus.docx.read_docx` reads it. Each conversion runs
 with its own LibreOffice profile (``-env:UserInstallation``), so parallel
 conversions do not fight over a lock, and in its own process group, so a
 hung conversion is killed with all its children.
+
+The files are untrusted, so the private profile is seeded with settings
+that turn macros off (``DisableMacrosExecution``, security level "very
+high") and never update links or fetch linked images; and where the system
+allows it (root, or unprivileged user namespaces), LibreOffice runs in a
+network namespace of its own (``unshare --net``), with no network at all.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -17,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from zongjie.corpus.document import RawDocument
-from zongjie.errors import ConverterFailed, ConverterMissing
+from zongjie.errors import ConverterFailed, ConverterMissing, CorruptFile
 
 DEFAULT_TIMEOUT = 120.0
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
@@ -28,6 +35,25 @@ _FILTERS = {
     "pdf": "pdf:writer_pdf_Export",
     "odt": "odt",
 }
+
+
+# Written into each private profile before LibreOffice starts: the registry
+# paths and types are those of LibreOffice's own schema (share/registry/main.xcd).
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" \
+oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Field" oor:op="fuse">\
+<value>false</value></prop></item>
+</oor:items>
+"""
 
 
 def read_office(
@@ -52,11 +78,20 @@ def read_office(
         ConverterFailed: LibreOffice failed, hung or produced nothing.
     """
     from zongjie.corpus.docx import read_docx
+    from zongjie.corpus.text import looks_like_text
 
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="zongjie-office-") as tmp:
         converted = convert(path, to="docx", outdir=Path(tmp), timeout=timeout)
-        return read_docx(converted, source=source or str(path), member=member, format=format)
+        doc = read_docx(converted, source=source or str(path), member=member, format=format)
+    # LibreOffice opens a damaged Word file it cannot parse as plain text,
+    # and its bytes come out as mojibake (탏ᇠꆱ᫡…): refuse that, never store it
+    if not looks_like_text("\n".join(b.text for b in doc.blocks)):
+        raise CorruptFile(
+            f"LibreOffice could not parse {path.name}: what it read is not text (a damaged file?)",
+            path=str(path),
+        )
+    return doc
 
 
 def convert(
@@ -95,7 +130,10 @@ def convert(
         shutil.copyfile(path, staged)
         out = work_dir / "out"
         profile = work_dir / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
         cmd = [
+            *_no_network_prefix(),
             soffice,
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
@@ -117,6 +155,22 @@ def convert(
         target = outdir / (path.stem + "." + to)
         shutil.move(str(produced), target)
         return target
+
+
+@functools.cache
+def _no_network_prefix() -> tuple[str, ...]:
+    """``unshare --net`` (as root) or ``unshare -rn`` (user namespaces) if it works here, else nothing."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    for prefix in ((unshare, "--net"), (unshare, "--map-root-user", "--net")):
+        try:
+            probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if probe.returncode == 0:
+            return prefix
+    return ()
 
 
 def _run(cmd: list[str], timeout: float, path: Path) -> None:

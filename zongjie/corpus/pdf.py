@@ -98,9 +98,16 @@ def read_pdf(path: Path, *, source: str | None = None, member: str | None = None
     try:
         pages = []  # (page number, [segments]); a segment is ('text', lines) or ('table', rows)
         empty_pages = []
+        broken_pages = []
         for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
+            try:
+                page = pdf[index]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError:
+                # a damaged page costs that page, named in the hints, not the file
+                broken_pages.append(index + 1)
+                pages.append((index + 1, []))
+                continue
             text = _clean(textpage.get_text_range())
             if not text.strip():
                 empty_pages.append(index + 1)
@@ -117,7 +124,9 @@ def read_pdf(path: Path, *, source: str | None = None, member: str | None = None
         if plumber is not None:
             plumber.close()
         pdf.close()
-    if len(empty_pages) == len(pages):
+    if pages and len(broken_pages) == len(pages):
+        raise CorruptFile(f"none of the {len(pages)} pages can be loaded", path=str(path))
+    if len(empty_pages) + len(broken_pages) == len(pages):
         raise NoTextLayer(f"no text layer on any of {len(pages)} pages (a scan?)", path=str(path))
 
     furniture = _running_lines(pages)
@@ -132,6 +141,8 @@ def read_pdf(path: Path, *, source: str | None = None, member: str | None = None
     hints: dict = {"pages": len(pages)}
     if empty_pages:
         hints["pages_without_text"] = empty_pages
+    if broken_pages:
+        hints["pages_unreadable"] = broken_pages
     return RawDocument(blocks=blocks, source=source or str(path), format="pdf", member=member, hints=hints)
 
 

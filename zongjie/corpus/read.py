@@ -14,6 +14,7 @@ been, so one bad zip member or JSONL row does not lose the others.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from pathlib import Path
 from zongjie.corpus.archive import Limits, iter_members
 from zongjie.corpus.detect import detect_format
 from zongjie.corpus.document import RawDocument
-from zongjie.errors import ConverterFailed, ConverterMissing, ReadError, UnsafeArchive
+from zongjie.errors import ConverterFailed, ConverterMissing, ReadError, Unreadable, UnsafeArchive
 
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "__macosx", "$recycle.bin"}
 
@@ -96,7 +97,7 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
         path = Path(p)
         if path.is_dir():
             yield from _walk_dir(path, seen)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             yield path
 
 
@@ -117,12 +118,26 @@ def _walk_dir(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path]:
         if is_skipped(entry.name):
             continue
         try:
-            if entry.is_dir():
+            if _is_broken_link(entry):
+                # a dangling or looping symlink is yielded so that reading it
+                # records why it failed: nothing in the folder goes unseen
+                yield Path(entry.path)
+            elif entry.is_dir():
                 yield from _walk_dir(Path(entry.path), seen)
             elif entry.is_file():
                 yield Path(entry.path)
         except OSError:
             continue
+
+
+def _is_broken_link(entry: os.DirEntry) -> bool:
+    if not entry.is_symlink():
+        return False
+    try:
+        os.stat(entry.path)
+    except OSError:
+        return True  # ENOENT: dangling; ELOOP: a loop (a → b → a)
+    return False
 
 
 def read_file(path: str | os.PathLike, **options) -> Iterator[RawDocument | ReadFailure]:
@@ -153,12 +168,20 @@ def _read(
         yield _failure(source, member, "detect", e)
         return
     except OSError as e:
-        yield _failure(source, member, "detect", e)
+        # vanished since it was listed, permission denied, a symlink loop
+        yield _failure(source, member, "detect", _unreadable(e, path))
         return
     try:
         yield from _dispatch(path, fmt, opts, source, member)
     except ReadError as e:
         yield _failure(source, member, _stage(e), e)
+    except OSError as e:
+        # the file went away or was locked under the reader; any other OSError
+        # is a reader's bug on a malformed file, recorded below as read_failed
+        if e.errno in _ACCESS_ERRNOS:
+            yield _failure(source, member, "read", _unreadable(e, path))
+        else:
+            yield _failure(source, member, "read", e)
     except Exception as e:  # noqa: BLE001
         # The one broad except: a reader bug or a library choking on a
         # malformed file must cost this file only, not the whole batch.
@@ -219,6 +242,20 @@ def _dispatch(path: Path, fmt: str, opts: ReadOptions, source: str, member: str 
         from zongjie.corpus.text import read_text
 
         yield read_text(path, source=source, member=member)
+
+
+_ACCESS_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.ELOOP, errno.EISDIR}
+
+
+def _unreadable(e: OSError, path: Path) -> Unreadable:
+    what = {
+        errno.ENOENT: "the file vanished after it was listed (or is a dangling symlink)",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ELOOP: "a symlink loop",
+        errno.EISDIR: "a folder where a file was listed",
+    }.get(e.errno or 0, e.strerror or str(e))
+    return Unreadable(f"cannot read {path.name}: {what} ({type(e).__name__})", path=str(path))
 
 
 def _stage(e: ReadError) -> str:

@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from zongjie.corpus.document import Block, RawDocument
-from zongjie.corpus.text import decode_bytes, split_lines
-from zongjie.errors import CorruptFile, EmptyDocument, ReadError, UnsupportedFormat
+from zongjie.corpus.text import check_size, decode_bytes, split_lines
+from zongjie.errors import CorruptFile, EmptyDocument, ReadError, TooLarge, UnsupportedFormat
 
 TEXT_FIELDS = ("content", "text", "full_text", "fulltext", "body", "正文", "全文", "内容", "文本")
 CHINESE_FIELDS = ("zh", "chinese", "中文", "zh_text", "text_zh", "cn", "原始中文", "source_zh")
@@ -65,6 +65,10 @@ SAMPLE_ROWS = 200
 SHORT_TEXT = 200
 # Longer values are content, not metadata, and stay out of hints['fields'].
 MAX_FIELD_HINT = 200
+# A table file is read whole (a dump of many documents may be big); one row's
+# text is one document, held to the size a text file may have.
+MAX_TABLE_BYTES = 1024**3
+MAX_TEXT_CHARS = 32 * 1024**2
 
 
 @dataclass
@@ -108,6 +112,7 @@ def read_table(
     """
     path = Path(path)
     source = source or str(path)
+    check_size(path, MAX_TABLE_BYTES, f"a {format} file")
     data = path.read_bytes()
     text, encoding = decode_bytes(data, name=str(path))
     if format == "jsonl":
@@ -156,6 +161,11 @@ def read_table(
         value = row.get(text_key)
         if not isinstance(value, str) or not value.strip():
             yield RowError(row_member, EmptyDocument(f"row has no text in {text_key!r}", path=str(path)))
+            continue
+        if len(value) > MAX_TEXT_CHARS:
+            yield RowError(row_member, TooLarge(
+                f"row text of {len(value)} characters is over the {MAX_TEXT_CHARS} a document can have",
+                path=str(path)))
             continue
         blocks = [Block(line) for line in split_lines(value) if line.strip()]
         yield RawDocument(

@@ -19,7 +19,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from zongjie.corpus.document import Block, RawDocument
-from zongjie.errors import EmptyDocument, UnsupportedFormat
+from zongjie.errors import EmptyDocument, TooLarge, UnsupportedFormat
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -31,6 +31,11 @@ _BOMS = (
 
 # Guesses that are subsets of GB18030.
 _GB_FAMILY = {"gbk", "gb2312", "cp936", "hz", "gb18030", "euc_cn"}
+
+# Text and HTML files are read whole; a work report is well under 1 MB and a
+# year's gazette under 10 MB, so a bigger one is a dump or junk (a single
+# 200 MB line), refused before it is read rather than held in memory.
+MAX_TEXT_BYTES = 32 * 1024**2
 
 # Above these shares of the text, a decoding is judged mojibake.
 MAX_REPLACEMENT_SHARE = 0.001
@@ -52,6 +57,7 @@ def read_text(path: Path, *, source: str | None = None, member: str | None = Non
     ``['政府工作报告（文字实录）', '——2020年5月22日在…', …]``.
     """
     path = Path(path)
+    check_size(path, MAX_TEXT_BYTES, "a text file")
     data = path.read_bytes()
     text, encoding = decode_bytes(data, name=str(path))
     blocks = [Block(line) for line in split_lines(text) if line.strip()]
@@ -60,6 +66,21 @@ def read_text(path: Path, *, source: str | None = None, member: str | None = Non
     return RawDocument(
         blocks=blocks, source=source or str(path), format="txt", member=member, encoding=encoding
     )
+
+
+def check_size(path: Path, limit: int, what: str) -> None:
+    """Refuse a file bigger than ``limit`` bytes before reading it.
+
+    Raises:
+        TooLarge: with the size and the limit in the message.
+    """
+    size = path.stat().st_size
+    if size > limit:
+        raise TooLarge(
+            f"{what} of {size / 1024**2:.0f} MB is over the {limit / 1024**2:.0f} MB a document can have: "
+            "split it, or read it as a table (.jsonl/.csv) if it holds many documents",
+            path=str(path),
+        )
 
 
 def split_lines(text: str) -> list[str]:
@@ -94,6 +115,9 @@ def decode_bytes(data: bytes, *, name: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_utf8_gb18030(data)
+    if mixed is not None:
+        return mixed, "utf-8+gb18030"
     bom_less = _utf16_without_bom(data)
     if bom_less:
         try:
@@ -119,16 +143,74 @@ def decode_bytes(data: bytes, *, name: str | None = None) -> tuple[str, str]:
     )
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    sample = data[:4096]
-    even, odd = sample[0::2], sample[1::2]
-    if not sample or len(sample) % 2:
+def _mixed_utf8_gb18030(data: bytes) -> str | None:
+    """Text pasted together from a UTF-8 and a GBK file, decoded line by line.
+
+    Whole-file guessing reads such a file as one encoding and turns the other
+    part into mojibake. A line that is valid UTF-8 holding Chinese is UTF-8
+    (GBK Chinese almost never is); the other lines are GB18030. None unless
+    both kinds are present and the result is plausible.
+    """
+    if b"\x00" in data:
         return None
+    lines = data.split(b"\n")
+    out, utf8_chinese, gb = [], 0, 0
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+            if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+                utf8_chinese += 1
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+            gb += 1
+        out.append(text)
+    if not (utf8_chinese and gb):
+        return None
+    text = "\n".join(out)
+    return text if _plausible(text) else None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    return utf16_without_bom(data) if len(data) % 2 == 0 else None
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` if ``data`` looks like UTF-16 text saved without a BOM.
+
+    ASCII-range text puts NULs on one side only; Chinese text has few NULs,
+    but read as UTF-16 its pairs are nearly all Chinese characters and
+    punctuation (random bytes give such a pair one time in three).
+
+    Example: ``utf16_without_bom("各位代表：".encode("utf-16-le"))`` → ``'utf-16-le'``.
+    """
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
     if odd.count(0) > 0.3 * len(odd) and even.count(0) == 0:
         return "utf-16-le"
     if even.count(0) > 0.3 * len(even) and odd.count(0) == 0:
         return "utf-16-be"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(encoding, errors="replace")
+        chinese = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+                      or "\uff00" <= ch <= "\uffef")
+        other = sum(1 for ch in text if ch in "\r\n\t" or " " <= ch <= "~")
+        if chinese >= 0.5 * len(text) and chinese + other >= 0.95 * len(text):
+            return encoding
     return None
+
+
+def looks_like_text(text: str) -> bool:
+    """True unless ``text`` has the replacement and unlikely characters of mojibake.
+
+    Example: ``looks_like_text("各位代表：")`` → True; ``looks_like_text("탏ᇠꆱ᫡힥洼")`` → False.
+    """
+    return _plausible(text)
 
 
 def _plausible(text: str) -> bool:

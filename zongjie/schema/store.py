@@ -44,7 +44,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from zongjie.corpus.document import Document
-from zongjie.errors import BadQuery, StoreBusy, StoreError
+from zongjie.errors import BadQuery, StoreBusy, StoreError, StoreFull
 from zongjie.extract.segment import fts_query, fts_text, words_with_offsets
 from zongjie.schema.migrations import check_version, latest_version, migrate
 
@@ -240,8 +240,16 @@ class Store:
                 f"{self.path} is busy: another process kept it locked for more than "
                 f"{self.timeout:g} s ({msg})"
             )
+        if "full" in msg or isinstance(e, sqlite3.OperationalError) and getattr(e, "sqlite_errorcode", 0) == 13:
+            return StoreFull(
+                f"{self.path}: the disk is full ({msg}): free some space and run the same command "
+                "again; what was stored is whole and is skipped on the next run"
+            )
         if "readonly" in msg or "read-only" in msg:
-            return StoreError(f"{self.path} is read-only here ({msg})")
+            return StoreError(
+                f"{self.path} is read-only here ({msg}): check the file's and its folder's permissions, "
+                "or write to another --db"
+            )
         if isinstance(e, sqlite3.DatabaseError) and "not a database" in msg:
             return StoreError(f"{self.path} is not a SQLite database ({msg})")
         return StoreError(f"{self.path}: {msg}")
@@ -305,7 +313,13 @@ class Store:
                 self._lock_depth -= 1
             return
         lock_path = Path(str(self.path) + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StoreError(
+                f"cannot take the writer lock {lock_path}: {e.strerror} (read-only here?): check the "
+                "folder's permissions, or write to another --db"
+            ) from e
         deadline = time.monotonic() + wait
         while True:
             try:

@@ -40,7 +40,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e . pytest hypothesis ruff
+	$(BIN)/pip install -q -e '.[ocr]' pytest hypothesis ruff
 	touch $@ $(VENV)/.installed
 
 venv: $(VENV)/.installed

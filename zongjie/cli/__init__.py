@@ -334,4 +334,5 @@ def demo_cmd(db: str) -> None:
 
 # Commands that live in their own modules register themselves on import.
 import zongjie.cli.serve  # noqa: E402,F401
+import zongjie.cli.train  # noqa: E402,F401  (zongjie train / evaluate)
 from zongjie.cli import analysis  # noqa: E402,F401

@@ -213,6 +213,7 @@ def _assemble(raw: RawDocument, raw_text: str, article: str | None, lines: list[
         raw_text=raw_text,
         raw_offsets=runs,
         encoding=raw.encoding,
+        ocr=raw.hints.get("ocr"),
     )
 
 

@@ -119,6 +119,8 @@ class Document:
     raw_text: str = ""
     raw_offsets: list[tuple[int, int]] = field(default_factory=list)
     encoding: str | None = None
+    # how scanned pages were read: {"engine", "dpi", "confidence", "pages": {page: confidence}}
+    ocr: dict[str, Any] | None = None
 
     @property
     def id(self) -> str:

@@ -32,6 +32,7 @@ import re
 from pathlib import Path
 
 from zongjie.corpus.document import Block, RawDocument
+from zongjie.corpus.ocr import INSTALL_HINT, ocr_pages
 from zongjie.errors import CorruptFile, EncryptedFile, NoTextLayer
 
 # Pages drawing at least this many path objects are checked for tables.
@@ -74,12 +75,14 @@ def read_pdf(path: Path, *, source: str | None = None, member: str | None = None
 
     Returns:
         a RawDocument; ``hints['pages']`` is the page count, and
-        ``hints['pages_without_text']`` lists pages with no text layer, if any.
+        ``hints['pages_without_text']`` lists pages with no text layer, if any;
+        ``hints['ocr']`` says how pages without one were read, with the
+        ``ocr`` extra (engine, confidence per page and overall).
 
     Raises:
         EncryptedFile: the PDF needs a password to open.
         CorruptFile: pdfium cannot parse it.
-        NoTextLayer: no page has any text (a scan).
+        NoTextLayer: no page has any text (a scan, and no OCR installed or OCR read nothing).
 
     Example: page 1 of ``hzq2024_working.pdf`` gives
     ``Block('淮安市洪泽区人民政府', page=1)``, …,
@@ -120,6 +123,11 @@ def read_pdf(path: Path, *, source: str | None = None, member: str | None = None
                 if plumber is not None:
                     tables = _find_tables(plumber, index)
             pages.append((index + 1, _segments(page, textpage, text, tables)))
+        ocr = ocr_pages(pdf, empty_pages)  # scanned pages, with the ocr extra; None without it
+        if ocr is not None:
+            for number, lines in ocr.lines.items():
+                pages[number - 1] = (number, [("text", lines)])
+            empty_pages = [n for n in empty_pages if n not in ocr.lines]
     finally:
         if plumber is not None:
             plumber.close()
@@ -127,7 +135,8 @@ def read_pdf(path: Path, *, source: str | None = None, member: str | None = None
     if pages and len(broken_pages) == len(pages):
         raise CorruptFile(f"none of the {len(pages)} pages can be loaded", path=str(path))
     if len(empty_pages) + len(broken_pages) == len(pages):
-        raise NoTextLayer(f"no text layer on any of {len(pages)} pages (a scan?)", path=str(path))
+        hint = "OCR read nothing" if ocr is not None else f"a scan? {INSTALL_HINT} reads scans"
+        raise NoTextLayer(f"no text layer on any of {len(pages)} pages ({hint})", path=str(path))
 
     furniture = _running_lines(pages)
     blocks: list[Block] = []
@@ -143,6 +152,8 @@ def read_pdf(path: Path, *, source: str | None = None, member: str | None = None
         hints["pages_without_text"] = empty_pages
     if broken_pages:
         hints["pages_unreadable"] = broken_pages
+    if ocr is not None and ocr.lines:
+        hints["ocr"] = ocr.summary()
     return RawDocument(blocks=blocks, source=source or str(path), format="pdf", member=member, hints=hints)
 
 

@@ -302,6 +302,21 @@ def files_and_errors(conn: sqlite3.Connection) -> None:
 
 
 # ---------------------------------------------------------------------------
+# 4: documents read (in part) by OCR
+
+
+@migration(4)
+def ocr_confidence(conn: sqlite3.Connection) -> None:
+    """``ocr_confidence`` (0..1, NULL when no page was OCR'd) and ``ocr`` (JSON: engine, per-page confidence)."""
+    _run(
+        conn,
+        "ALTER TABLE documents ADD COLUMN ocr_confidence REAL",
+        "ALTER TABLE documents ADD COLUMN ocr TEXT",
+        "CREATE INDEX documents_ocr_confidence ON documents (ocr_confidence) WHERE ocr_confidence IS NOT NULL",
+    )
+
+
+# ---------------------------------------------------------------------------
 
 
 def _check_registry() -> None:

@@ -469,6 +469,12 @@ class Store:
                 pipeline_version,
             ),
         )
+        if doc.ocr:
+            # pages read by OCR: the confidence lets users find documents whose figures need a look
+            conn.execute(
+                "UPDATE documents SET ocr_confidence = ?, ocr = ? WHERE id = ?",
+                (doc.ocr.get("confidence"), _json(doc.ocr), doc.id),
+            )
         conn.executemany(
             'INSERT INTO sections (document_id, idx, start, "end", heading, heading_end, level, role) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -711,6 +717,7 @@ class Store:
             "source_mtime",
             "source_hash",
             "pipeline_version",
+            "ocr_confidence",
         ]
         if with_text:
             columns += ["text", "raw_text", "raw_offsets", "pages", "blocks"]
@@ -919,7 +926,7 @@ _FACT_ROW = {
 def _document_row(row: dict[str, Any]) -> dict[str, Any]:
     if "year_masked" in row:
         row["year_masked"] = bool(row["year_masked"])
-    for column in ("raw_offsets", "pages", "blocks"):
+    for column in ("raw_offsets", "pages", "blocks", "ocr"):
         if column in row and isinstance(row[column], str):
             row[column] = [tuple(x) for x in json.loads(row[column])]
     return row

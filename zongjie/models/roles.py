@@ -1,0 +1,222 @@
+"""Sentence roles: achievement, target, commitment, problem or other.
+
+A character n-gram TF-IDF (1–3 characters, sublinear tf) and a multinomial
+logistic regression, trained from hand-labelled sentences of the real
+government work reports (``zongjie/models/data/roles.jsonl``; how they were
+labelled is in ``zongjie/models/data/README.md``). Characters rather than
+words: no segmenter decides what the model sees, and the markers that matter
+(了, 已, 将, 力争, 左右, 问题) are one or two characters.
+
+The model is stored as plain arrays (vocabulary, idf, coefficients), not a
+pickle: it loads with any scikit-learn, and loading runs no code.
+
+    >>> model = load()
+    >>> model.predict(["今年力争地区生产总值增长6%左右", "全年新增城镇就业5.2万人"])
+    ['target', 'achievement']
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from zongjie.models import SEED, VERSIONS, data_path, model_dir, model_tag
+
+LABELS = ("achievement", "target", "commitment", "problem", "other")
+NGRAMS = (1, 3)
+# share of each label kept apart for ``zongjie evaluate roles``
+HELD_APART = 0.2
+
+
+@dataclass
+class Example:
+    text: str
+    label: str
+    source: str = ""
+
+
+def load_examples(path: Path | None = None) -> list[Example]:
+    """The labelled sentences (JSON lines: text, label, source)."""
+    path = path or data_path("roles.jsonl")
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                if row["label"] not in LABELS:
+                    raise ValueError(f"{path}: unknown label {row['label']!r} for {row['text'][:30]!r}")
+                out.append(Example(row["text"], row["label"], row.get("source", "")))
+    return out
+
+
+def split(examples: Sequence[Example], seed: int = SEED) -> tuple[list[Example], list[Example]]:
+    """(train, held apart): the same stratified split for a given seed."""
+    rng = random.Random(seed)
+    train, test = [], []
+    for label in LABELS:
+        group = [e for e in examples if e.label == label]
+        rng.shuffle(group)
+        cut = round(len(group) * HELD_APART)
+        test += group[:cut]
+        train += group[cut:]
+    return train, test
+
+
+class RolesModel:
+    """A fitted TF-IDF + logistic regression, as arrays."""
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
+                 labels: Sequence[str], version: int = VERSIONS["roles"]):
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.coef = coef
+        self.intercept = intercept
+        self.labels = list(labels)
+        self.version = version
+
+    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        counts: Counter[int] = Counter()
+        lo, hi = NGRAMS
+        for n in range(lo, hi + 1):
+            for i in range(len(text) - n + 1):
+                index = self.vocabulary.get(text[i:i + n])
+                if index is not None:
+                    counts[index] += 1
+        if not counts:
+            return np.zeros(0, dtype=int), np.zeros(0)
+        indexes = np.fromiter(counts.keys(), dtype=int)
+        tf = 1 + np.log(np.fromiter(counts.values(), dtype=float))  # sublinear tf, as in training
+        weights = tf * self.idf[indexes]
+        return indexes, weights / np.linalg.norm(weights)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, one column per label (``self.labels``)."""
+        out = np.empty((len(texts), len(self.labels)))
+        for row, text in enumerate(texts):
+            indexes, weights = self._features(text)
+            scores = self.coef[:, indexes] @ weights + self.intercept
+            scores = np.exp(scores - scores.max())
+            out[row] = scores / scores.sum()
+        return out
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        return [self.labels[i] for i in self.predict_proba(texts).argmax(axis=1)]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        terms = sorted(self.vocabulary, key=self.vocabulary.get)
+        meta = {"name": "roles", "version": self.version, "labels": self.labels, "ngrams": list(NGRAMS),
+                "features": len(terms), "seed": SEED}
+        (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (folder / "vocabulary.txt").write_text("\n".join(json.dumps(t, ensure_ascii=False) for t in terms) + "\n",
+                                               encoding="utf-8")
+        np.savez_compressed(folder / "weights.npz", idf=self.idf.astype(np.float32),
+                            coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32))
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> RolesModel:
+        meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        lines = (folder / "vocabulary.txt").read_text(encoding="utf-8").splitlines()
+        vocabulary = {json.loads(t): i for i, t in enumerate(lines)}
+        with np.load(folder / "weights.npz") as w:
+            idf, coef, intercept = (w[k].astype(np.float64) for k in ("idf", "coef", "intercept"))
+        return cls(vocabulary, idf, coef, intercept, meta["labels"], meta["version"])
+
+
+def train(examples: Sequence[Example], seed: int = SEED) -> RolesModel:
+    """Fit the vectoriser and the classifier; deterministic for a given seed."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True, min_df=2,
+                                 lowercase=False)
+    x = vectorizer.fit_transform([e.text for e in examples])
+    # balanced: targets and problems are rare in reports, and are what matter most
+    classifier = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000, random_state=seed)
+    classifier.fit(x, [e.label for e in examples])
+    vocabulary = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
+    return RolesModel(vocabulary, vectorizer.idf_, classifier.coef_, classifier.intercept_,
+                      list(classifier.classes_))
+
+
+def scores(model: RolesModel, examples: Sequence[Example]) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 and support per label, and their macro average."""
+    predicted = model.predict([e.text for e in examples])
+    out: dict[str, dict[str, float]] = {}
+    for label in LABELS:
+        tp = sum(1 for e, p in zip(examples, predicted, strict=True) if p == label and e.label == label)
+        fp = sum(1 for e, p in zip(examples, predicted, strict=True) if p == label and e.label != label)
+        fn = sum(1 for e, p in zip(examples, predicted, strict=True) if p != label and e.label == label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    out["macro"] = {k: sum(out[label][k] for label in LABELS) / len(LABELS) for k in ("precision", "recall", "f1")}
+    out["macro"]["support"] = len(examples)
+    out["accuracy"] = {"accuracy": sum(1 for e, p in zip(examples, predicted, strict=True) if e.label == p)
+                       / max(1, len(examples))}
+    return out
+
+
+@functools.cache
+def load() -> RolesModel:
+    """The shipped model (``zongjie/models/roles-v1``)."""
+    folder = model_dir("roles")
+    if not (folder / "model.json").exists():
+        raise FileNotFoundError(f"no roles model in {folder}: run `zongjie train roles`")
+    return RolesModel.from_folder(folder)
+
+
+TAG = model_tag("roles")
+
+
+# ---------------------------------------------------------------- combined with the rules
+
+# The classifier overrules a rule only when it is this sure.
+CONFIDENT = 0.6
+_NOT_FORWARD = ("achievement", "problem", "other")
+
+
+def revise(doc, indicators: list, commitments: list, model: RolesModel | None = None) -> tuple[list, list]:
+    """Where the classifier is confident, overrule the rules on commitments and targets.
+
+    - A clause taken as a commitment for a future marker alone (将, 计划, 争取
+      outside a plan part) is dropped when its sentence reads as an
+      achievement, a problem or neither (制定了工作计划, 积极争取国债资金).
+    - An indicator made a target by a goal word outside a plan part becomes
+      actual when its sentence reads as an achievement.
+
+    Changed facts record the model in ``rule`` (``…+model:roles@1``).
+    """
+    from zongjie.extract.commitments import RULE_MARKER
+
+    model = model or load()
+    wanted = sorted({c.sentence for c in commitments if c.rule == RULE_MARKER and c.sentence is not None}
+                    | {i.sentence for i in indicators if i.kind == "target" and i.sentence is not None})
+    if not wanted:
+        return indicators, commitments
+    probabilities = dict(zip(wanted, model.predict_proba([doc.sentences[s].text for s in wanted]), strict=True))
+    column = {label: i for i, label in enumerate(model.labels)}
+
+    def sure(sentence: int | None, labels: Sequence[str]) -> bool:
+        if sentence not in probabilities:
+            return False
+        p = probabilities[sentence]
+        best = model.labels[int(p.argmax())]
+        return best in labels and p[column[best]] >= CONFIDENT
+
+    kept = [c for c in commitments if not (c.rule == RULE_MARKER and sure(c.sentence, _NOT_FORWARD))]
+    for indicator in indicators:
+        section = doc.sentences[indicator.sentence].section if indicator.sentence is not None else None
+        in_plan = section is not None and doc.sections and doc.sections[section].role == "plan"
+        if indicator.kind == "target" and not in_plan and sure(indicator.sentence, ("achievement",)):
+            indicator.kind = "actual"
+            indicator.rule = f"{indicator.rule}+{TAG}"
+    return indicators, kept

@@ -73,6 +73,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "source_size": "文件大小 · size of the source file (bytes)",
             "source_mtime": "修改时间 · modification time of the source file (seconds since 1970, UTC)",
             "source_hash": "文件哈希 · sha256 of the source file's bytes",
+            "ocr_confidence": "识别置信度 · mean OCR confidence (0–1) of scanned pages; empty when no page was OCR'd. Review low values",
+            "ocr": "识别信息 · JSON: OCR engine and confidence per scanned page",
             "pipeline_version": "版本 · zongjie version that made the row",
         },
         facets=["year", "period", "doc_type", {"zongjie": "entity"}, "org", "format"],

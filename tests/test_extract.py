@@ -63,6 +63,55 @@ def test_plan_part_makes_targets_and_past_years_in_it_stay_results():
     assert got == {(9.3, "actual"), (7.8, "actual"), (7.5, "target")}
 
 
+# found by the audit on the real corpus (national and provincial work reports)
+_REPORT = "{year}年政府工作报告\n一、{past}年工作回顾\n{review}\n二、{year}年工作安排\n{plan}"
+
+
+@pytest.mark.parametrize(
+    "review, plan, value, name, kind, comparison",
+    [
+        # (a) 预计 in the review of last year is an estimate of a result
+        pytest.param("预计地区生产总值增长4.2%左右。", "做好各项工作。", 4.2, "地区生产总值增长", "actual", "increase",
+                     id="estimate-of-last-year"),
+        # (b) a change whose subject is the figure before it
+        pytest.param("国内生产总值达到56.9万亿元，比上年增长7.7%。", "做好各项工作。", 7.7, "国内生产总值增长", "actual",
+                     "increase", id="elided-subject"),
+        pytest.param("做好各项工作。", "赤字规模5.66万亿元、比上年增加1.6万亿元。", 1.6e12, "赤字规模增加", "target",
+                     "increase", id="elided-subject-in-plan"),
+        # (c) 回落到 / 降至 / 提高到: the level reached, no change
+        pytest.param("居民消费价格涨幅回落到2.6%。", "做好各项工作。", 2.6, "居民消费价格涨幅", "actual", None,
+                     id="level-reached-falls"),
+        pytest.param("城镇调查失业率降至5.1%。", "做好各项工作。", 5.1, "城镇调查失业率", "actual", None,
+                     id="level-reached-jiangzhi"),
+        pytest.param("常住人口城镇化率提高到67%。", "做好各项工作。", 67, "常住人口城镇化率", "actual", None,
+                     id="level-reached-rises"),
+        # (e) the past inside a plan part, and goal words that are names
+        pytest.param("做好各项工作。", "目前我国财政性教育经费支出总额已经超过2万亿元。", 2e12, "我国财政性教育经费支出总额", "actual",
+                     None, id="already-in-plan"),
+        pytest.param("做好各项工作。", "对外直接投资从2007年的248亿美元上升到2012年的772亿美元。", 7.72e10, None, "actual", None,
+                     id="past-years-in-plan"),
+        pytest.param("出台实施新型城镇化战略五年行动计划，常住人口城镇化率提高到66.2%。", "做好各项工作。", 66.2,
+                     "常住人口城镇化率", "actual", None, id="xingdong-jihua-is-a-name"),
+        pytest.param("为落实“两个确保”，中央财政支出700亿元。", "做好各项工作。", 7e10, None, "actual", None,
+                     id="quoted-queba-is-a-name"),
+        pytest.param("五年内，全国造林面积2787万公顷。", "做好各项工作。", 2787e4, "全国造林面积", "actual", None,
+                     id="wunian-nei-is-no-nian-nei"),
+    ],
+)
+def test_report_audit_cases(review, plan, value, name, kind, comparison):
+    _doc, facts = facts_of(_REPORT.format(year=2013, past=2012, review=review, plan=plan))
+    (ind,) = [i for i in facts.indicators if i.value is not None and abs(i.value - value) < 1e-6 * max(1, value)]
+    assert (ind.kind, ind.comparison) == (kind, comparison)
+    if name is not None:
+        assert ind.name == name
+
+
+def test_estimate_of_last_year_is_no_commitment():
+    _doc, facts = facts_of(_REPORT.format(year=2025, past=2024, review="预计地区生产总值增长6%左右。",
+                                          plan="地区生产总值增长5.5%左右。"))
+    assert [c.text for c in facts.commitments] == ["地区生产总值增长5.5%左右"]
+
+
 # ---------------------------------------------------------------- commitments
 def test_commitments_in_a_half_year_plan_inherit_its_end():
     text = ("2023年上半年工作总结\n一、上半年主要工作\n确保了基本药物制度顺利推进。\n"

@@ -42,6 +42,7 @@ class _Rules:
     future_time: re.Pattern[str]
     cn_count: re.Pattern[str]
     this_year: re.Pattern[str]
+    estimate_unless: re.Pattern[str]
     future: re.Pattern[str]
 
 
@@ -179,6 +180,26 @@ def _deadline(text: str, doc: Document, next_year: bool) -> tuple[str | None, bo
     return (max(ends) if ends else None), True
 
 
+def _future(doc: Document, section: Section | None, body: str) -> bool:
+    """Whether a clause outside a plan part bears a future marker that looks ahead.
+
+    到2012年 in a 2013 report looks back; 预计 in the review part of a work
+    report estimates the year just ended (预计地区生产总值增长6%左右), unless
+    the clause says 今年/明年.
+    """
+    year = doc.meta.year
+    for m in _rules().future.finditer(body):
+        word = m.group(0)
+        y = re.search(r"((?:19|20)\d{2})年", word)
+        if y and year is not None and int(y.group(1)) < year:
+            continue
+        if (word == "预计" and doc.meta.doc_type == "report" and section is not None
+                and section.role == "review" and not _rules().estimate_unless.search(body)):
+            continue
+        return True
+    return False
+
+
 def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitment]:
     """Every commitment of a document, with deadline, strength and target indicator."""
     text = doc.text
@@ -201,7 +222,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
             if in_plan:
                 rule = RULE_PLAN
-            elif _rules().future.search(body) and not _rules().retrospective.search(body):
+            elif _future(doc, section, body) and not _rules().retrospective.search(body):
                 rule = RULE_MARKER
             else:
                 continue

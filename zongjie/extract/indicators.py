@@ -33,6 +33,9 @@ RULE_KIND_BACK = "indicator.kind_look_back.v1"
 RULE_KIND_PLAN = "indicator.kind_plan_section.v1"
 RULE_KIND_WORD = "indicator.kind_target_word.v1"
 RULE_KIND_ACTUAL = "indicator.kind_actual.v1"
+RULE_KIND_ESTIMATE = "indicator.kind_estimate.v1"
+RULE_KIND_PAST = "indicator.kind_past_clause.v1"
+RULE_ELIDED = "indicator.name_elided_subject.v1"
 
 _LIST_SEP = "、"
 
@@ -53,6 +56,10 @@ class _Rules:
     right_stop: frozenset[str]
     past_opener: re.Pattern[str]
     target_words: re.Pattern[str]
+    estimate: re.Pattern[str]
+    estimate_unless: re.Pattern[str]
+    past_clause: re.Pattern[str]
+    elided: re.Pattern[str]
 
 
 @functools.cache
@@ -63,15 +70,21 @@ def _rules() -> _Rules:
     def part(name: str) -> re.Pattern[str]:
         return re.compile(rules_mod.expand(rs.parts[name], rs.parts))
 
-    back = rs.by_id(RULE_KIND_BACK).regex
-    words = rs.by_id(RULE_KIND_WORD).regex
-    assert back is not None and words is not None
+    def regex(rule_id: str) -> re.Pattern[str]:
+        rx = rs.by_id(rule_id).regex
+        if rx is None:
+            raise ValueError(f"{rule_id} has no regex in indicators.yaml")
+        return rx
+
     return _Rules(
         boundary=part("boundary"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
         person_end=part("person_end"), money_verb=part("money_verb"), preposition=part("preposition"),
         rate_head=part("rate_head"), owner_end=part("owner_end"), retro=part("retro"),
         counters=frozenset(str(rs.data["counters"])), right_stop=frozenset(str(rs.data["right_stop"]).split()),
-        past_opener=back, target_words=words,
+        past_opener=regex(RULE_KIND_BACK), target_words=regex(RULE_KIND_WORD),
+        estimate=regex(RULE_KIND_ESTIMATE),
+        estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
+        past_clause=regex(RULE_KIND_PAST), elided=regex(RULE_ELIDED),
     )
 
 
@@ -171,25 +184,49 @@ def _looks_back(doc: Document, sentence: Sentence) -> bool:
     return True
 
 
+def _past_clause(doc: Document, before: str) -> bool:
+    """Whether the text before a number in a plan part reports the past (已经超过, 从2007年的…)."""
+    for m in _rules().past_clause.finditer(before):
+        year = m.group("year")
+        if year is None or (doc.meta.year is not None and int(year) < doc.meta.year):
+            return True
+    return False
+
+
+def _goal_word(doc: Document, near: str) -> re.Match[str] | None:
+    """The last goal word of ``near`` (到2012年 in a 2013 report is no goal: that year is past)."""
+    last = None
+    for m in _rules().target_words.finditer(near):
+        year = re.match(r"[到至]((?:19|20)\d{2})年", m.group(0))
+        if year and doc.meta.year is not None and int(year.group(1)) < doc.meta.year:
+            continue
+        last = m
+    return last
+
+
 def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     """The id of the kind rule that decides whether a quantity states a goal or a result."""
     if sentence is None:
         return RULE_KIND_ACTUAL
     if _looks_back(doc, sentence):
         return RULE_KIND_BACK
-    if sentence.section is not None and doc.sections and doc.sections[sentence.section].role == "plan":
-        return RULE_KIND_PLAN
+    section = doc.sections[sentence.section] if sentence.section is not None and doc.sections else None
     before = doc.text[sentence.start:q.start]
     # only the clause the number sits in, and the one before (确保…, 力争…)
     parts = re.split(r"[；;。]", before)
     near = parts[-1] if parts else before
-    last = None
-    for m in _rules().target_words.finditer(near):
-        last = m
+    if section is not None and section.role == "plan":
+        return RULE_KIND_PAST if _past_clause(doc, near) else RULE_KIND_PLAN
+    last = _goal_word(doc, near)
     # a goal word whose reach ends at a past tense (确保…，开展了…) made no target of this number
-    if last and not _rules().retro.search(near, last.end()):
-        return RULE_KIND_WORD
-    return RULE_KIND_ACTUAL
+    if not last or _rules().retro.search(near, last.end()):
+        return RULE_KIND_ACTUAL
+    if _past_clause(doc, near):
+        return RULE_KIND_PAST  # 为落实…，2003年中央财政支出700亿元 in a 2004 report
+    if (_rules().estimate.fullmatch(last.group(0)) and doc.meta.doc_type == "report"
+            and section is not None and section.role == "review" and not _rules().estimate_unless.search(near)):
+        return RULE_KIND_ESTIMATE  # 预计 in a report's review: the estimate of the year just ended
+    return RULE_KIND_WORD
 
 
 _TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD})
@@ -230,6 +267,22 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
         for idx, item in zip(group, items, strict=True):
             names[idx] = item if item.endswith(head) else item + head
     return names
+
+
+def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_start: int | None) -> str:
+    """The subject of 比上年增长 from the figure just before it: 国内生产总值达到56.9万亿元，比上年增长7.7%.
+
+    Only in the same sentence, with no more than a comma (or 、) between that
+    figure and the name.
+    """
+    if not found or name_start is None:
+        return ""
+    prev = found[-1]
+    if prev.sentence != s_idx or not prev.name:
+        return ""
+    if not re.fullmatch(r"\s*[，,、]?\s*", text[prev.end:name_start]):
+        return ""
+    return re.sub(r"(?:比上年|比去年|同比|较上年)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升)$", "", prev.name)
 
 
 def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator]:
@@ -280,6 +333,10 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
                     name, rule = prev_name, RULE_SHARED
                 else:
                     rule = RULE_NONE
+        if rule == RULE_LEFT and name and _rules().elided.match(name):
+            subject = _elided_subject(text, out, s_idx, name_start)
+            if subject:
+                name, rule = subject + name[-2:], RULE_ELIDED
         kind = "target" if kind_rule(doc, sentence, q) in _TARGET_RULES else "actual"
         out.append(Indicator(
             start=q.start, end=q.end, name=name, value=q.value, unit=q.unit, kind=kind, rule=f"{q.rule}+{rule}",

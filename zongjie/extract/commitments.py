@@ -21,6 +21,7 @@ from zongjie.corpus.document import Document, Section
 from zongjie.corpus.structure import role_of
 from zongjie.extract import rules as rules_mod
 from zongjie.extract.facts import Commitment, Indicator
+from zongjie.extract.indicators import looks_back
 from zongjie.extract.times import find_times
 
 RULE_PLAN = "commitment.plan_clause.v1"
@@ -214,6 +215,8 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
         if in_heading and (sentence.section == 0 or role_of(section.heading or "")):
             continue  # the title, or a heading that only names the part (二、下半年工作打算)
         next_year = in_plan and plan_year is not None and plan_year != doc.meta.year
+        if in_plan and looks_back(doc, sentence):
+            continue  # 过去五年，…城镇新增就业超过6000万人 in a plan part reports the past
         for c in _units(text, sentence.start, sentence.end):
             body = text[c.start:c.end]
             if len(body) < 4:

@@ -14,6 +14,7 @@ The word lists and rules (naming and kind) live in rules/indicators.yaml, with e
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -55,11 +56,13 @@ class _Rules:
     counters: frozenset[str]
     right_stop: frozenset[str]
     past_opener: re.Pattern[str]
+    forward_opener: re.Pattern[str]
     target_words: re.Pattern[str]
     estimate: re.Pattern[str]
     estimate_unless: re.Pattern[str]
     past_clause: re.Pattern[str]
     elided: re.Pattern[str]
+    distributed: re.Pattern[str]
 
 
 @functools.cache
@@ -81,10 +84,10 @@ def _rules() -> _Rules:
         person_end=part("person_end"), money_verb=part("money_verb"), preposition=part("preposition"),
         rate_head=part("rate_head"), owner_end=part("owner_end"), retro=part("retro"),
         counters=frozenset(str(rs.data["counters"])), right_stop=frozenset(str(rs.data["right_stop"]).split()),
-        past_opener=regex(RULE_KIND_BACK), target_words=regex(RULE_KIND_WORD),
+        past_opener=regex(RULE_KIND_BACK), forward_opener=part("forward_opener"), target_words=regex(RULE_KIND_WORD),
         estimate=regex(RULE_KIND_ESTIMATE),
         estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
-        past_clause=regex(RULE_KIND_PAST), elided=regex(RULE_ELIDED),
+        past_clause=regex(RULE_KIND_PAST), elided=regex(RULE_ELIDED), distributed=regex(RULE_SHARED),
     )
 
 
@@ -174,14 +177,38 @@ def _sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
     return None
 
 
-def _looks_back(doc: Document, sentence: Sentence) -> bool:
-    """A sentence in a plan part that reports the past (2012年，…国内生产总值增长7.8%)."""
-    m = _rules().past_opener.match(sentence.text)
-    if not m:
+def _opens_on_past(doc: Document, text: str) -> bool | None:
+    """True if a sentence opens on the past, False if on the future, None if on neither."""
+    m = _rules().past_opener.match(text)
+    if m:
+        if m.group("year"):
+            return doc.meta.year is not None and int(m.group("year")) < doc.meta.year
+        if m.group("fyp"):
+            # the n-th five-year plan (十三五) ends in 1955 + 5n (from the third on)
+            n = 10 + "一二三四五".index(m.group("fyp")[1]) + 1 if len(m.group("fyp")) == 3 else 10
+            return doc.meta.year is not None and 1955 + 5 * n < doc.meta.year
+        return True
+    if _rules().forward_opener.match(text):
         return False
-    if m.group("year"):
-        return doc.meta.year is not None and int(m.group("year")) < doc.meta.year
-    return True
+    return None
+
+
+def looks_back(doc: Document, sentence: Sentence) -> bool:
+    """A sentence that reports the past (2012年，…国内生产总值增长7.8%), or follows one in its paragraph."""
+    past = _opens_on_past(doc, sentence.text)
+    if past is not None:
+        return past
+    i = _sentence_at(doc.sentences, sentence.start)
+    b = bisect.bisect_right(doc.blocks, sentence.start, key=lambda blk: blk[0]) - 1
+    if i is None or b < 0:
+        return False
+    para_start = doc.blocks[b][0]
+    while i > 0 and doc.sentences[i - 1].start >= para_start:
+        i -= 1
+        past = _opens_on_past(doc, doc.sentences[i].text)
+        if past is not None:
+            return past
+    return False
 
 
 def _past_clause(doc: Document, before: str) -> bool:
@@ -208,7 +235,7 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     """The id of the kind rule that decides whether a quantity states a goal or a result."""
     if sentence is None:
         return RULE_KIND_ACTUAL
-    if _looks_back(doc, sentence):
+    if looks_back(doc, sentence):
         return RULE_KIND_BACK
     section = doc.sections[sentence.section] if sentence.section is not None and doc.sections else None
     before = doc.text[sentence.start:q.start]
@@ -243,7 +270,7 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
     text = doc.text
     for i, q in enumerate(quantities):
         pre = text[max(0, q.start - 40): q.start]
-        m = re.search(r"分别(?:达到了|达到|达|为|是|占|增长|提高|下降)?$", pre)
+        m = _rules().distributed.search(pre)
         if not m:
             continue
         # the list of quantities that follows: q, then ones joined by 、 和 及

@@ -292,7 +292,8 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
                 break
         head = re.sub(r"^[\u4e00-\u9fa5]{0,2}?(?=(?:参保率|参合率|覆盖率|比例|比率|率|人数|数))", "", head) or head
         for idx, item in zip(group, items, strict=True):
-            names[idx] = item if item.endswith(head) else item + head
+            # no shared head (能耗和二氧化碳排放分别降低): each item is a whole name
+            names[idx] = item if head == last or item.endswith(head) else item + head
     return names
 
 

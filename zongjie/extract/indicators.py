@@ -37,6 +37,7 @@ RULE_KIND_ACTUAL = "indicator.kind_actual.v1"
 RULE_KIND_ESTIMATE = "indicator.kind_estimate.v1"
 RULE_KIND_PAST = "indicator.kind_past_clause.v1"
 RULE_ELIDED = "indicator.name_elided_subject.v1"
+RULE_PER_HEAD = "indicator.suspect_per_head.v1"
 
 _LIST_SEP = "、"
 
@@ -63,6 +64,8 @@ class _Rules:
     past_clause: re.Pattern[str]
     elided: re.Pattern[str]
     distributed: re.Pattern[str]
+    per_head_factor: float
+    count_units: frozenset[str]
 
 
 @functools.cache
@@ -88,6 +91,8 @@ def _rules() -> _Rules:
         estimate=regex(RULE_KIND_ESTIMATE),
         estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
         past_clause=regex(RULE_KIND_PAST), elided=regex(RULE_ELIDED), distributed=regex(RULE_SHARED),
+        per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
+        count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
     )
 
 
@@ -313,6 +318,40 @@ def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_s
     return re.sub(r"(?:比上年|比去年|同比|较上年)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升)$", "", prev.name)
 
 
+def _share_word(a: str, b: str) -> bool:
+    """Whether two names share two characters in a row (发放住院补助款, 人均享受补助款)."""
+    return any(b.find(a[i:i + 2]) >= 0 for i in range(len(a) - 1))
+
+
+def per_head_suspects(found: Sequence[Indicator]) -> list[int]:
+    """Totals that a per-head figure of the same sentence contradicts.
+
+    报销住院补助1595人,发放住院补助款21507万元,人均享受补助款1352元: 1595 × 1352
+    is 215.6万元, a hundredth of the total, so the total is suspect. The count and
+    the total are the two figures right before the per-head one, the total sharing a word
+    with its name; they agree when within ``factor`` of each other.
+    """
+    R = _rules()
+    out: list[int] = []
+    lo = 0
+    for k, ind in enumerate(found):
+        if k and found[k - 1].sentence != ind.sentence:
+            lo = k
+        if ind.unit != "元/人" or not ind.value:
+            continue
+        # the two figures right before it, and the total names what the per-head figure shares
+        window = range(k - 1, max(lo, k - 2) - 1, -1)
+        total = next((j for j in window if found[j].unit == "元" and found[j].value), None)
+        count = next((j for j in window if found[j].unit in R.count_units and found[j].value), None)
+        lo = k + 1
+        if total is None or count is None or not _share_word(found[total].name, ind.name):
+            continue
+        ratio = float(found[total].value or 0) / (float(found[count].value or 0) * ind.value)
+        if not 1 / R.per_head_factor <= ratio <= R.per_head_factor:
+            out.append(total)
+    return out
+
+
 def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator]:
     """Name every quantity of a document and decide actual or target.
 
@@ -373,6 +412,8 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
             name_end=(name_start + len(name)) if name_start is not None else None, sentence=s_idx,
         ))
         prev_name = name
+    for j in per_head_suspects(out):
+        out[j].suspect = True
     return out
 
 
@@ -393,4 +434,6 @@ def run_example(text: str, **options: Any) -> list[dict[str, Any]]:
         sentence = doc.sentences[ind.sentence] if ind.sentence is not None else None
         q = Quantity(ind.start, ind.end, doc.text[ind.start:ind.end], ind.value, ind.unit, ind.rule)
         items.append({**d, "rule": kind_rule(doc, sentence, q)})
+    found = find_indicators(doc, find_quantities(doc.text))
+    items += [{**found[j].as_dict(), "rule": RULE_PER_HEAD} for j in per_head_suspects(found)]
     return items

@@ -119,8 +119,9 @@ def test_commitments_in_a_half_year_plan_inherit_its_end():
     doc, facts = facts_of(text)
     by_text = {c.text: c for c in facts.commitments}
     assert "确保了基本药物制度顺利推进" not in by_text  # retrospective
-    assert by_text["年内完成10个站所改造任务"].deadline == "2023-12-31"
-    assert by_text["年内完成10个站所改造任务"].target["value"] == 10
+    # a lone lead clause goes with the checkable one after it
+    assert by_text["加强管理，年内完成10个站所改造任务"].deadline == "2023-12-31"
+    assert by_text["加强管理，年内完成10个站所改造任务"].target["value"] == 10
     assert by_text["继续推进医改，提高服务水平"].deadline == "2023-12-31"  # inherited from the 下半年 heading
     assert "加强监督" not in by_text  # a heading naming a field of work, nothing to check
 
@@ -134,7 +135,27 @@ def test_plan_part_of_a_full_year_summary_is_for_next_year():
 
 def test_future_marker_outside_plan_part():
     doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
-    assert ("年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]
+    assert ("区医院住院大楼正在抓紧装修，年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]
+
+
+@pytest.mark.parametrize(
+    "sentence, units",
+    [
+        # a checkable clause (number, time, deliverable) stands alone; the clauses after it go with it
+        ("中心医院启动jci认证医院创建，提升涉外门诊服务品质。", ["中心医院启动jci认证医院创建，提升涉外门诊服务品质"]),
+        # a lone lead clause goes with the checkable one after it
+        ("加强健康教育，全面开展健康素养66条宣传。", ["加强健康教育，全面开展健康素养66条宣传"]),
+        # several lead clauses stay a statement of their own
+        ("加强血液管理，确保临床用血安全，全市完成无偿献血7000人次。", ["加强血液管理，确保临床用血安全", "全市完成无偿献血7000人次"]),
+        # two checkable clauses are two commitments
+        ("完成招投标方案评审，完成计划招投标3000万元以上。", ["完成招投标方案评审", "完成计划招投标3000万元以上"]),
+        # nothing checkable: the whole stretch is one general statement
+        ("严格医疗机构设置审批，规范医疗机构执业监管。", ["严格医疗机构设置审批，规范医疗机构执业监管"]),
+    ],
+)
+def test_commitment_units_in_a_plan_part(sentence, units):
+    _doc, facts = facts_of("2023年上半年工作总结\n一、上半年工作\n做了很多。\n二、下半年工作打算\n" + sentence)
+    assert [c.text for c in facts.commitments if c.text != "做了很多"] == units
 
 
 # ---------------------------------------------------------------- grounding

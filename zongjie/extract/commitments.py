@@ -106,8 +106,11 @@ def _units(text: str, start: int, end: int) -> list[_Clause]:
     """Commitment candidates of a sentence.
 
     Each checkable clause stands alone (so that two promises in one sentence
-    are two commitments); runs of the other clauses between semicolons stay
-    together, as one general statement.
+    are two commitments); the other clauses go with the checkable clause
+    before them (中心医院启动jci认证医院创建，提升涉外门诊服务品质), or, a
+    single one at the start, with the one after (加强健康教育，全面开展…宣传).
+    Several lead clauses, and a stretch between semicolons with no checkable
+    clause, stay together as one general statement.
     """
     out: list[_Clause] = []
     pos = start
@@ -115,20 +118,25 @@ def _units(text: str, start: int, end: int) -> list[_Clause]:
     if not bounds or bounds[-1] < end:
         bounds.append(end)
     for stop in bounds:
-        run: _Clause | None = None
-        for c in clauses(text, pos, stop):
-            if _checkable(text[c.start:c.end]):
-                if run:
-                    out.append(run)
-                    run = None
-                out.append(c)
-            elif run is None:
-                run = _Clause(c.start, c.end)
-            else:
-                run.end = c.end
-        if run:
-            out.append(run)
+        pieces = clauses(text, pos, stop)
         pos = stop
+        marks = [_checkable(text[c.start:c.end]) for c in pieces]
+        if not any(marks):
+            if pieces:
+                out.append(_Clause(pieces[0].start, pieces[-1].end))
+            continue
+        first = marks.index(True)
+        units: list[_Clause] = []
+        if first > 1:  # several lead clauses: a statement of their own
+            units.append(_Clause(pieces[0].start, pieces[first - 1].end))
+        for i, (c, checkable) in enumerate(zip(pieces, marks, strict=True)):
+            if i == first:  # one lead clause goes with it (加强健康教育，全面开展…宣传)
+                units.append(_Clause(pieces[0].start if first == 1 else c.start, c.end))
+            elif checkable and i > first:
+                units.append(_Clause(c.start, c.end))
+            elif i > first:
+                units[-1].end = c.end  # …启动jci认证医院创建，提升涉外门诊服务品质
+        out.extend(units)
     return out
 
 

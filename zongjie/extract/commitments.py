@@ -44,6 +44,7 @@ class _Rules:
     cn_count: re.Pattern[str]
     this_year: re.Pattern[str]
     estimate_unless: re.Pattern[str]
+    plans_follow: re.Pattern[str]
     future: re.Pattern[str]
 
 
@@ -89,8 +90,8 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
             continue
         out.append(_Clause(pending if pending is not None else s, e))
         pending = None
-    if pending is not None:
-        out.append(_Clause(pending, end))
+    if pending is not None:  # a lead-in with nothing after it is a clause after all
+        out.append(_Clause(pending, pieces[-1].end))
     return out
 
 
@@ -220,20 +221,27 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
         section = doc.sections[sentence.section] if doc.sections and sentence.section is not None else None
         in_plan = section is not None and section.role == "plan"
         in_heading = section is not None and section.heading_end is not None and sentence.start < section.heading_end
-        if in_heading and (sentence.section == 0 or role_of(section.heading or "")):
-            continue  # the title, or a heading that only names the part (二、下半年工作打算)
+        # the title, or a heading that only names the part (二、下半年工作打算), is no promise;
+        # the rest of its sentence may be (…以下几点打算：一是…；二是…)
+        name_only = in_heading and (sentence.section == 0 or bool(role_of(section.heading or "")))
         next_year = in_plan and plan_year is not None and plan_year != doc.meta.year
         if in_plan and looks_back(doc, sentence):
             continue  # 过去五年，…城镇新增就业超过6000万人 in a plan part reports the past
+        # 现提出以下几点打算：一是…；二是…: what follows the colon is planned
+        m = _rules().plans_follow.search(text, sentence.start, sentence.end)
+        listed = m.end() if m else None
         for c in _units(text, sentence.start, sentence.end):
             body = text[c.start:c.end]
             if len(body) < 4:
+                continue
+            if name_only and c.start < section.heading_end:
                 continue
             if in_heading and c.start < section.heading_end and not _checkable(body):
                 continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
             if in_plan:
                 rule = RULE_PLAN
-            elif _future(doc, section, body) and not _rules().retrospective.search(body):
+            elif (_future(doc, section, body) or (listed is not None and c.start >= listed)) \
+                    and not _rules().retrospective.search(body):
                 rule = RULE_MARKER
             else:
                 continue

@@ -38,6 +38,8 @@ RULE_KIND_ESTIMATE = "indicator.kind_estimate.v1"
 RULE_KIND_PAST = "indicator.kind_past_clause.v1"
 RULE_ELIDED = "indicator.name_elided_subject.v1"
 RULE_PER_HEAD = "indicator.suspect_per_head.v1"
+RULE_SCOPE = "indicator.name_other_level.v1"
+RULE_RIGHT_CLAUSE = "indicator.name_right_clause.v1"
 
 _LIST_SEP = "、"
 
@@ -65,6 +67,11 @@ class _Rules:
     elided: re.Pattern[str]
     distributed: re.Pattern[str]
     per_head_factor: float
+    scope_item: re.Pattern[str]
+    clause_units: frozenset[str]
+    clause_lead: re.Pattern[str]
+    clause_max: int
+    scope_word: re.Pattern[str]
     count_units: frozenset[str]
 
 
@@ -91,6 +98,9 @@ def _rules() -> _Rules:
         estimate=regex(RULE_KIND_ESTIMATE),
         estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
         past_clause=regex(RULE_KIND_PAST), elided=regex(RULE_ELIDED), distributed=regex(RULE_SHARED),
+        clause_units=frozenset(rs.by_id(RULE_RIGHT_CLAUSE).options["units"]),
+        clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
+        scope_item=regex(RULE_SCOPE), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
         per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
         count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
     )
@@ -167,6 +177,24 @@ def right_name(text: str, end: int, limit: int) -> tuple[str, int]:
     if len(phrase) < 2 or not re.match(r"[\u4e00-\u9fa5A-Za-z“(（]", phrase):
         return "", end
     return phrase[:18], head_start
+
+
+def right_clause(text: str, end: int, limit: int) -> tuple[str, int]:
+    """What the rest of the clause says of counted people or times (对7403人次|进行了免费施药).
+
+    The clause after the number up to its boundary, lead verbs (进行了) taken
+    off; nothing if it holds another number.
+    """
+    R = _rules()
+    window = text[end:min(limit, end + 40)]
+    m = R.boundary.search(window)
+    phrase = window[:m.start()] if m else window
+    lead = R.clause_lead.match(phrase)
+    start = end + (lead.end() if lead else 0)
+    phrase = phrase[lead.end():] if lead else phrase
+    if len(phrase) < 2 or re.search(r"[\d０-９xX*＊]", phrase) or not re.match(r"[\u4e00-\u9fa5A-Za-z“]", phrase):
+        return "", end
+    return phrase[:R.clause_max], start
 
 
 def _sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
@@ -392,8 +420,20 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
                 # 125家定点医疗机构，其中A类32家: a class of the things just counted
                 head = re.sub(r"^(?:[A-Za-z甲乙丙丁一二三四]类|[省市县区国]级)", "", prev.name)
                 name = name + head
+            elif prev and not name and (scope := _rules().scope_item.fullmatch(text[floor:num_start])) \
+                    and (same := next((o for o in reversed(out) if o.sentence == s_idx and o.unit == q.unit), None)) \
+                    and same.name:
+                # 使用国家基本药物x种，占x%，省x种: the same thing at another level
+                level = scope.group(1)
+                swapped = _rules().scope_word.sub(level, same.name, count=1)
+                name, name_start = (swapped if swapped != same.name else level + same.name), None
+                rule = RULE_SCOPE
             elif prev and prev.name and not name and text[max(floor, q.start - 1):q.start] == "占":
                 name = prev.name + "占比"  # 国家基本药物x种，占x%
+            if not name and (q.unit or "") in _rules().clause_units:
+                # 对7403人次进行了免费施药, 已有226对准婚新人到…: what the clause says of them
+                name, name_start = right_clause(text, q.end, limit)
+                rule = RULE_RIGHT_CLAUSE if name else rule
             if not name:
                 # 、x% after a named one: the list continues the previous name
                 if re.search(r"[、和]\s*$", text[max(floor, num_start - 2):num_start]) and prev_name:

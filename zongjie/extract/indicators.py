@@ -155,15 +155,44 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     return name, offset
 
 
-def right_name(text: str, end: int, limit: int) -> tuple[str, int]:
-    """The noun phrase after a counted quantity (7个|基层医疗卫生单位)."""
+class Words:
+    """A document's words with their offsets, cut once and shared (naming, entities)."""
+
+    def __init__(self, words: Sequence[str]):
+        self.words = list(words)
+        self.starts: list[int] = []
+        pos = 0
+        for w in self.words:
+            self.starts.append(pos)
+            pos += len(w)
+
+    def from_(self, start: int, stop: int) -> list[str] | None:
+        """The words of text[start:stop], or None if no word starts at ``start``."""
+        i = bisect.bisect_left(self.starts, start)
+        if i == len(self.starts) or self.starts[i] != start:
+            return None
+        out = []
+        while i < len(self.words) and self.starts[i] < stop:
+            out.append(self.words[i][: stop - self.starts[i]])
+            i += 1
+        return out
+
+
+def right_name(text: str, end: int, limit: int, cut: Words | None = None) -> tuple[str, int]:
+    """The noun phrase after a counted quantity (7个|基层医疗卫生单位).
+
+    ``cut``: the document's words, if segmented already; the window after the
+    number is segmented on its own where no word starts right after it.
+    """
     from zongjie.extract.segment import words
 
-    window = text[end: min(limit, end + 30)]
+    stop = min(limit, end + 30)
+    window = text[end:stop]
     if window[:1] in "(（":
         return "", end  # (其中省级卫生村14个): an aside, not the name
     phrase = ""
-    for w in words(window):
+    shared = cut.from_(end, stop) if cut is not None else None
+    for w in shared if shared is not None else words(window):
         if w in _rules().right_stop or not w.strip() or re.search(r"[\d(（]", w):
             break
         phrase += w
@@ -380,8 +409,10 @@ def per_head_suspects(found: Sequence[Indicator]) -> list[int]:
     return out
 
 
-def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator]:
+def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None = None) -> list[Indicator]:
     """Name every quantity of a document and decide actual or target.
+
+    ``cut``: the document's words, if the caller segmented it already.
 
     >>> # 建档62.03万人，建档率84% → 建档人数 620300 人, 建档率 84 %
     """
@@ -405,7 +436,7 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
             name, name_start = left_name(text, q.start, floor)
             counted = (q.unit or "")[:1] in _rules().counters and len(q.unit or "") <= 2
             if counted:
-                rname, rstart = right_name(text, q.end, limit)
+                rname, rstart = right_name(text, q.end, limit, cut)
                 if rname:
                     name, name_start, rule = rname, rstart, RULE_RIGHT
             if rule == RULE_LEFT and q.unit == "元":

@@ -183,11 +183,13 @@ def test_dev_gold_floors():
         capture_output=True, text=True, check=True, timeout=600,
     )
     figures = json.loads(out.stdout.strip().splitlines()[-1])
-    assert figures["quantities"]["f1"] >= 0.97
-    assert figures["indicators"]["f1"] >= 0.90
-    assert figures["indicators"]["target_f1"] >= 0.85
+    # just under the figures reached (README "Extraction quality"): a regression fails here
+    assert figures["quantities"]["f1"] >= 0.99
+    assert figures["indicators"]["f1"] >= 0.93
+    assert figures["indicators"]["target_f1"] >= 0.97
     assert figures["indicators"]["values_invented_for_masked"] == 0
-    assert figures["commitments"]["f1"] >= 0.78
-    assert figures["commitments"]["deadline_accuracy"] >= 0.85
-    assert figures["times"]["f1"] >= 0.90 and figures["times"]["normalised_accuracy"] >= 0.85
-    assert min(figures["meta"].values()) >= 0.95
+    assert figures["indicators"]["suspect_flagged"] >= 0.99
+    assert figures["commitments"]["f1"] >= 0.95
+    assert figures["commitments"]["deadline_accuracy"] >= 0.95
+    assert figures["times"]["f1"] >= 0.97 and figures["times"]["normalised_accuracy"] >= 0.99
+    assert min(figures["meta"].values()) >= 0.99

@@ -80,6 +80,10 @@ def evaluate_cmd(name: str, model_path: str | None) -> None:
         model = roles.train(train_part)
         _print_scores(roles.scores(model, held_apart),
                       f"roles: trained on {len(train_part)}, scored on {len(held_apart)} held-apart sentences")
+        click.echo("where the rules are unsure (5-fold cross-validation on all labelled sentences):")
+        for case, c in roles.choose_thresholds().items():
+            click.echo(f"  {case:12s} overrule at p >= {c['threshold']:.2f}: accuracy {c['accuracy']:.3f} "
+                       f"(rules alone {c['rules_accuracy']:.3f}) on {c['sentences']} sentences")
     else:
         from zongjie.models import ner
 

@@ -192,3 +192,16 @@ def test_evaluate_ner_prints_model_rules_and_what_extract_uses():
     campaign = [line.split() for line in result.output.splitlines() if line.split()[:1] == ["CAMPAIGN"]]
     rules_f1, used_f1 = float(campaign[1][3]), float(campaign[3][3])
     assert used_f1 >= rules_f1  # the model is used only where it raises F1
+
+
+def test_ingested_store_records_which_model_made_an_entity(tmp_path):
+    import sqlite3
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plan.txt").write_text("2025年工作安排\n推进“净菜进京”，开展“健康使者”活动。\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "in"), "--db", str(db)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        rows = dict(conn.execute("SELECT text, rule FROM entities WHERE label = 'CAMPAIGN'").fetchall())
+    assert rows == {"“净菜进京”": model_tag("ner"), "“健康使者”": "entity.campaign_keyword.v1"}

@@ -197,7 +197,8 @@ def _fmt_value(value: Any, unit: Any, masked: bool = False, qualifier: Any = Non
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--no-entities", is_flag=True, help="Skip entity recognition (faster).")
-def extract_cmd(file: str, fmt: str, no_entities: bool) -> None:
+@click.option("--rules-only", is_flag=True, help="No learned model adds a fact (see README, Learned models).")
+def extract_cmd(file: str, fmt: str, no_entities: bool, rules_only: bool) -> None:
     """Extract indicators, commitments, times and entities from FILE.
 
     Every fact carries character offsets into the document's clean text and
@@ -217,7 +218,7 @@ def extract_cmd(file: str, fmt: str, no_entities: bool) -> None:
         if isinstance(item, ReadFailure):
             click.echo(f"{safe(item.source)}: {item.reason}: {safe(item.message)}", err=True)
             continue
-        docs.append((item, extract(item, entities=not no_entities)))
+        docs.append((item, extract(item, entities=not no_entities, models=not rules_only)))
     if fmt == "json":
         click.echo(json.dumps({"documents": [extract_json(d, f) for d, f in docs]}, ensure_ascii=False))
     else:

@@ -30,7 +30,7 @@ from typing import Any
 from zongjie.analysis.canonical import is_generic
 from zongjie.analysis.compare import Fact, best, group, indicator_facts
 
-__all__ = ["STATUSES", "Figure", "actual", "audit", "judge", "summary", "target"]
+__all__ = ["STATUSES", "Figure", "actual", "audit", "judge", "save_audit", "save_canonical", "summary", "target"]
 
 STATUSES = ("met", "not_met", "partly", "no_evidence")
 ABOUT_POINTS = 0.5  # percentage points a 左右 target of a percentage allows
@@ -168,6 +168,7 @@ def _side(f: Fact, direction: str, *, with_strength: bool) -> dict[str, Any]:
         "quote_start": f.sentence_start,
         "start": f.start,
         "end": f.end,
+        "indicator_id": f.id,
     }
     if with_strength:
         out["strength"] = f.strength
@@ -231,7 +232,7 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                 "indicator": name,
                 "period": per,
                 "target": _side(t, direction, with_strength=True),
-                "result": _side(a, direction, with_strength=False) if a else None,
+                "result": {**_side(a, direction, with_strength=False), "evidence": "figure"} if a else None,
                 "status": status,
                 "reason": reason,
             })
@@ -255,3 +256,70 @@ def summary(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row = counts.setdefault((p["entity"], p["indicator"]), dict.fromkeys(STATUSES, 0))
         row[p["status"]] += 1
     return [{"entity": e, "indicator": i, **c} for (e, i), c in sorted(counts.items())]
+
+
+_AUDIT_COLUMNS = (
+    "entity", "indicator", "period", "status", "reason", "evidence", "direction", "strength",
+    "target_indicator_id", "target_commitment_id", "target_document_id", "target_value", "target_value_max",
+    "target_unit", "target_qualifier", "target_quote", "target_start", "target_end", "result_indicator_id",
+    "result_document_id", "result_value", "result_unit", "result_qualifier", "result_quote", "result_start",
+    "result_end", "audited_at",
+)
+
+
+def _audit_row(p: dict[str, Any], at: str) -> tuple:
+    t, r = p["target"], p["result"] or {}
+    return (
+        p["entity"], p["indicator"], p["period"], p["status"], p["reason"], r.get("evidence"), t["direction"],
+        t.get("strength"), t.get("indicator_id"), t.get("commitment_id"), t["document_id"], t["value"],
+        t["value_max"], t["unit"], t["qualifier"], t["quote"], t["start"], t["end"], r.get("indicator_id"),
+        r.get("document_id"), r.get("value"), r.get("unit"), r.get("qualifier"), r.get("quote"), r.get("start"),
+        r.get("end"), at,
+    )
+
+
+def save_canonical(store: Any) -> int:
+    """Rewrite ``indicator_canonical``: each indicator fact's canonical indicator. Returns the rows written."""
+    from zongjie.analysis.canonical import canonical_name
+
+    names = store.db.execute("SELECT id, name FROM indicators").fetchall()
+    rows = []
+    for fid, name in names:
+        c = canonical_name(name) if name and name.strip() else None
+        if c is not None:
+            rows.append((fid, c.name, c.method or "none", c.score))
+    with store._write() as conn:
+        conn.execute("DELETE FROM indicator_canonical")
+        conn.executemany("INSERT INTO indicator_canonical (indicator_id, canonical, method, score) "
+                         "VALUES (?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def save_audit(store: Any, *, wait: float = 60.0) -> dict[str, int]:
+    """Audit the whole store and rewrite its ``audits`` and ``indicator_canonical`` tables.
+
+    Both tables are derived from the facts, so they are replaced whole, each
+    in one transaction, under the store's writer lock (waiting up to
+    ``wait`` seconds for another writer).
+
+    Args:
+        store: a Store opened for writing.
+
+    Returns:
+        Rows written per status, and ``indicator_canonical``.
+    """
+    from datetime import UTC, datetime
+
+    with store.writer_lock(wait=wait):
+        canonical = save_canonical(store)
+        pairs = audit(store)["pairs"]
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        placeholders = ", ".join("?" for _ in _AUDIT_COLUMNS)
+        columns = ", ".join(_AUDIT_COLUMNS)
+        with store._write() as conn:
+            conn.execute("DELETE FROM audits")
+            conn.executemany(f"INSERT INTO audits ({columns}) VALUES ({placeholders})",
+                             [_audit_row(p, at) for p in pairs])
+    counts = {s: sum(p["status"] == s for p in pairs) for s in STATUSES}
+    counts["indicator_canonical"] = canonical
+    return counts

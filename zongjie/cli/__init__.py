@@ -107,6 +107,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str, quiet: bool, no_entities: bool) 
         raise click.ClickException(
             "nothing could be ingested" + (f" ({report.error_count} errors above)" if report.errors else " (no files found)")
         )
+    analysis.save_audit_tables(db, quiet=quiet)  # the audits and canonical names of the whole store
 
 
 # ---------------------------------------------------------------- text
@@ -333,6 +334,7 @@ def demo_cmd(db: str) -> None:
 
 
 # Commands that live in their own modules register themselves on import.
+import zongjie.cli.export  # noqa: E402,F401  (zongjie export)
 import zongjie.cli.serve  # noqa: E402,F401
 import zongjie.cli.train  # noqa: E402,F401  (zongjie train / evaluate)
 from zongjie.cli import analysis  # noqa: E402,F401

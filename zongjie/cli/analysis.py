@@ -13,14 +13,27 @@ from zongjie.errors import ZongjieError
 
 
 def _open_store(db: str) -> Any:
+    from zongjie.schema.migrations import latest_version, schema_version
     from zongjie.schema.store import Store
 
     if not Path(db).exists():
         raise click.ClickException(f"no store at {db}: run `zongjie ingest PATH --db {db}` first")
     try:
-        return Store(db, readonly=True)
+        store = Store(db, readonly=True)
     except ZongjieError as exc:
-        raise click.ClickException(str(exc)) from exc
+        # a store of an older schema is upgraded once (a writable open migrates it), then read
+        try:
+            import sqlite3
+
+            with sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True) as conn:
+                old = schema_version(conn) < latest_version()
+            if not old:
+                raise exc
+            Store(db).close()
+            return Store(db, readonly=True)
+        except (ZongjieError, sqlite3.Error):
+            raise click.ClickException(str(exc)) from exc
+    return store
 
 
 def _emit(data: str | bytes, output: str | None) -> None:
@@ -134,8 +147,10 @@ def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | No
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "html"]), default="table",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (needed for xlsx).")
+@click.option("--save", is_flag=True,
+              help="Also rewrite the store's audits and indicator_canonical tables (the whole store).")
 def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | None, fmt: str,
-              output: str | None) -> None:
+              output: str | None, save: bool) -> None:
     """Each target of period N against the evidence for N in later documents.
 
     Status: met, not_met, partly or no_evidence (never guessed). Floors
@@ -149,10 +164,14 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
       zongjie audit --entity 广东 --period 2025 --db reports.db
       zongjie audit --format json -o 审计.json
       zongjie audit --format html -o 审计报告.html
+      zongjie audit --save --db reports.db     # the audits table, for zongjie serve and export
     """
     from zongjie.analysis.audit import audit
     from zongjie.analysis.export import AUDIT_COLUMNS, audit_html, audit_rows, to_csv, to_json, to_xlsx
 
+    if save:
+        _open_store(db).close()  # a clear message when there is no store
+        save_audit_tables(db)
     store = _open_store(db)
     with store:
         result = audit(store, entity=entity, period=period, indicator=indicator)
@@ -179,3 +198,19 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
         counts = {s: sum(p["status"] == s for p in pairs) for s in ("met", "not_met", "partly", "no_evidence")}
         lines.append(f"{len(pairs)} targets: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
         _emit("\n".join(lines) + "\n", output)
+
+
+def save_audit_tables(db: str, *, quiet: bool = False) -> None:
+    """Rewrite the store's ``audits`` and ``indicator_canonical`` tables (after an ingest, or audit --save)."""
+    from zongjie.analysis.audit import save_audit
+    from zongjie.schema.store import Store
+
+    try:
+        with Store(db) as store:
+            counts = save_audit(store)
+    except ZongjieError as exc:
+        raise click.ClickException(f"audit not saved: {exc}") from exc
+    if not quiet:
+        total = sum(counts[s] for s in ("met", "not_met", "partly", "no_evidence"))
+        click.echo(f"audits: {total} targets saved (" + ", ".join(
+            f"{counts[s]} {s}" for s in ("met", "not_met", "partly", "no_evidence")) + ")", err=True)

@@ -356,3 +356,129 @@ def test_cli_audit_html_and_xlsx(store, tmp_path):
 def test_cli_without_a_store(tmp_path):
     result = _run("audit", "--db", tmp_path / "none.db")
     assert result.exit_code != 0 and "zongjie ingest" in result.output
+
+
+# ---------------------------------------------------------------- statements, deliverables, commitments
+
+def test_statement_examples_of_the_data_file():
+    """Every example of zongjie/data/indicators/statements.yaml, negatives included."""
+    from zongjie.analysis.statements import classify, statement_words
+
+    examples = statement_words()["examples"]
+    assert len(examples) >= 15 and any(e["expect"] is None for e in examples)
+    for ex in examples:
+        expect = (ex["expect"]["status"], ex["expect"]["general"]) if ex["expect"] else None
+        assert classify(ex["text"]) == expect, ex["text"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "indicator", "written", "named"),
+    [
+        ("节能减排、物价调控目标没有完成", "CPI涨幅", "居民消费价格涨幅", True),
+        ("节能减排、物价调控目标没有完成", "GDP增长", "国内生产总值增长", False),
+        ("地区生产总值、投资、进出口等预期性指标未达到年初目标", "GDP增长", "地区生产总值增长", True),
+        ("去年我国进出口总额出现下降，预期增长目标未能实现", "进出口总额增长", "进出口总额增长", True),
+        ("城镇新增就业79.8万人、超额完成年度任务", "城镇新增就业", "新增就业", True),
+        ("城镇新增就业79.8万人、超额完成年度任务", "城镇调查失业率", "城镇调查失业率", False),
+    ],
+)
+def test_a_statement_names_its_indicator(statement, indicator, written, named):
+    from zongjie.analysis.statements import mentions
+
+    assert mentions(statement, indicator, written) is named
+
+
+ZHENGZHOU_2024 = (
+    "2024年郑州市政府工作报告\n\n一、2024年主要目标\n"
+    "今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，居民消费价格涨幅3%左右，"
+    "城镇新增就业10万人以上，进出口总额增长5%。\n今年要新建改扩建中小学20所。\n"
+)
+ZHENGZHOU_2025 = (
+    "2025年郑州市政府工作报告\n\n一、2024年工作回顾\n"
+    "过去一年，全年经济社会发展主要目标任务圆满完成。地区生产总值增长5.1%。"
+    "受外部需求减弱影响，进出口总额出现下降，预期增长目标未能实现。新建改扩建中小学12所。"
+    "城镇调查失业率保持在较低水平。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def stated(tmp_path_factory):
+    """Two reports of one city, ingested for real: targets for 2024, then the review of 2024."""
+    folder = tmp_path_factory.mktemp("stated")
+    (folder / "2024.txt").write_text(ZHENGZHOU_2024, "utf-8")
+    (folder / "2025.txt").write_text(ZHENGZHOU_2025, "utf-8")
+    path = tmp_path_factory.mktemp("stated-store") / "zongjie.db"
+    with Store(path) as s:
+        ingest([str(folder)], s, entities=False)
+    return path
+
+
+def test_plain_statements_are_evidence_and_vague_words_are_not(stated):
+    with Store(stated, readonly=True) as s:
+        pairs = {p["indicator"]: p for p in audit(s, entity="郑州")["pairs"]}
+    # a figure decides where there is one, even against the general statement
+    assert (pairs["GDP增长"]["status"], pairs["GDP增长"]["result"]["evidence"]) == ("not_met", "figure")
+    # 预期增长目标未能实现 names 进出口总额 in the clause before it
+    trade = pairs["进出口总额增长"]
+    assert (trade["status"], trade["result"]["evidence"]) == ("not_met", "statement")
+    assert trade["result"]["value"] is None and "预期增长目标未能实现" in trade["reason"]
+    with Store(stated, readonly=True) as s:
+        text = s.document(trade["result"]["document_id"])["text"]
+    assert text[trade["result"]["start"]:trade["result"]["end"]] == "预期增长目标未能实现"
+    # the main targets were met (主要目标任务圆满完成): evidence for those listed as main targets
+    for name in ("CPI涨幅", "城镇新增就业"):
+        assert (pairs[name]["status"], pairs[name]["result"]["evidence"]) == ("met", "statement"), name
+    # 城镇调查失业率保持在较低水平 is vague: no pair gets it as evidence
+    assert not any("较低水平" in (p["result"] or {}).get("quote", "") and p["result"]["evidence"] == "statement"
+                   and p["indicator"] == "城镇调查失业率" for p in pairs.values())
+
+
+def test_a_countable_deliverable_reached_in_part_is_partly(stated):
+    with Store(stated, readonly=True) as s:
+        (pair,) = [p for p in audit(s, entity="郑州市")["pairs"] if "中小学" in p["indicator"]]
+    assert (pair["target"]["value"], pair["result"]["value"], pair["target"]["unit"]) == (20, 12, "所")
+    assert pair["status"] == "partly" and "60%" in pair["reason"]
+    # the commitment stating it (今年要…) is the same target: its id and strength are recorded
+    assert pair["target"]["commitment_id"] is not None and pair["target"]["strength"] == "planned"
+
+
+def test_judge_keeps_rates_and_people_as_floors_not_deliverables():
+    from zongjie.analysis.audit import _countable
+
+    assert _countable(target(20, "所"), actual(12, "所")) is not None
+    assert _countable(target(900e4, "人"), actual(850e4, "人")) is None  # 新增就业 below target: not_met
+    assert _countable(target(5, "%"), actual(4, "%")) is None
+    assert _countable(target(20, "所"), actual(0, "所")) is None  # nothing delivered: not_met
+
+
+def test_save_audit_writes_the_tables(stated, tmp_path):
+    import shutil
+
+    from zongjie.analysis.audit import save_audit
+
+    path = tmp_path / "copy.db"
+    shutil.copy(stated, path)
+    with Store(path) as s:
+        counts = save_audit(s)
+        rows = s.db.execute("SELECT indicator, status, evidence, strength, target_commitment_id, result_quote "
+                            "FROM audits ORDER BY indicator").fetchall()
+        canon = dict(s.db.execute("SELECT i.name, c.canonical FROM indicator_canonical c "
+                                  "JOIN indicators i ON i.id = c.indicator_id").fetchall())
+    assert counts["met"] == 2 and counts["not_met"] == 2 and counts["partly"] == 1
+    assert len(rows) == 5 and {r[2] for r in rows} == {"figure", "statement"}
+    assert canon["地区生产总值增长"] == "GDP增长"
+    # saved twice: rewritten, not appended
+    with Store(path) as s:
+        save_audit(s)
+        assert s.db.execute("SELECT count(*) FROM audits").fetchone()[0] == 5
+
+
+def test_documents_of_unknown_bodies_are_never_paired(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2024年工作报告\n\n今年的主要预期目标是：粮食产量达到1000万吨。\n", "utf-8")
+    (folder / "b.txt").write_text("2025年工作报告\n\n一、2024年工作回顾\n过去一年，粮食产量达到1200万吨。\n", "utf-8")
+    with Store(tmp_path / "z.db") as s:
+        ingest([str(folder)], s, entities=False)
+        pairs = audit(s)["pairs"]
+    assert pairs and all(p["status"] == "no_evidence" for p in pairs if p["entity"] == "未知")

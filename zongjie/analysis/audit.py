@@ -23,16 +23,19 @@ issue's rules (:func:`judge`):
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from zongjie.analysis.canonical import is_generic
+from zongjie.analysis.canonical import canonical_name, direction_of, is_generic, strength_of
 from zongjie.analysis.compare import Fact, best, group, indicator_facts
+from zongjie.analysis.statements import Statement, find_statements, mentions, statement_words
 
 __all__ = ["STATUSES", "Figure", "actual", "audit", "judge", "save_audit", "save_canonical", "summary", "target"]
 
 STATUSES = ("met", "not_met", "partly", "no_evidence")
+UNKNOWN_ENTITY = "未知"  # what entity_of gives a document without a known body or region
 ABOUT_POINTS = 0.5  # percentage points a 左右 target of a percentage allows
 ABOUT_RELATIVE = 0.05  # share of the target a 左右 target of any other unit allows
 _PERCENT_UNITS = ("%", "％")
@@ -168,16 +171,74 @@ def _side(f: Fact, direction: str, *, with_strength: bool) -> dict[str, Any]:
         "quote_start": f.sentence_start,
         "start": f.start,
         "end": f.end,
-        "indicator_id": f.id,
+        "indicator_id": f.id if f.source == "indicator" else None,
     }
     if with_strength:
         out["strength"] = f.strength
+        out["commitment_id"] = f.commitment_id
     return out
+
+
+def _statement_side(s: Statement, direction: str) -> dict[str, Any]:
+    return {
+        "value": None, "value_max": None, "unit": None, "qualifier": None, "direction": direction,
+        "quote": s.quote, "doc": s.doc, "name": None, "document_id": s.document_id, "sentence_id": s.sentence_id,
+        "quote_start": s.sentence_start, "start": s.start, "end": s.end, "indicator_id": None,
+        "evidence": "statement",
+    }
+
+
+# units of things delivered one by one (schools, homes, kilometres of road): a target of
+# these reached in part is ``partly``; people, money, tonnes and rates are measures, not deliverables
+COUNT_UNITS = frozenset("个 所 套 项 家 户 座 公里 千米 处 条 间 台 张 件 批 栋 辆 块 亩 艘 架 列 场 部 类 支 只".split())
+
+
+def _countable(t: Figure, a: Figure) -> str | None:
+    """The reason a shortfall of a countable deliverable is ``partly``, else None."""
+    if (t.unit or "") not in COUNT_UNITS or t.direction != "floor" or a.value is None or t.value is None:
+        return None
+    if a.unit != t.unit or a.comparison == "decrease" or a.qualifier == "at_most":
+        return None
+    if 0 < a.value < t.value:
+        return (f"{_fmt(a.value, a.unit)} of the {_target_text(t)} delivered "
+                f"({100 * a.value / t.value:.0f}%)")
+    return None
+
+
+def _main_target(t: Fact) -> bool:
+    """The target was stated among the document's main targets (主要预期目标是：…)."""
+    return any(w in t.quote for w in statement_words()["main_target_words"])
+
+
+def _statement_for(t: Fact, statements: list[Statement]) -> tuple[str, str, Statement] | None:
+    """The status, reason and statement a later document gives for target ``t`` without a figure."""
+    later = [s for s in statements if _later(s, t)]
+    specific = [s for s in later if not s.general and mentions(s.context, t.indicator, t.name.split(" (")[0])]
+    if specific:
+        s = min(specific, key=lambda s: (s.doc_year or 9999, s.start))
+        said = {"met": "was achieved", "not_met": "was not achieved", "partly": "was achieved in part"}[s.status]
+        return s.status, f"no comparable figure; the later report states that the target {said}: {s.clause}", s
+    general = [s for s in later if s.general and s.status == "met"]
+    if general and _main_target(t):
+        s = min(general, key=lambda s: (s.doc_year or 9999, s.start))
+        return "met", f"no comparable figure; the later report states that the main targets were met: {s.clause}", s
+    return None
 
 
 def audit(store: Any, entity: str | None = None, period: str | int | None = None,
           indicator: str | None = None) -> dict[str, Any]:
     """Every target of the store linked to the evidence for its period, with a status.
+
+    Targets are indicator facts of kind ``target`` and measurable
+    commitments with a target indicator and a deadline (a commitment that
+    states an indicator target already found is the same target: its id and
+    strength are added to it). Evidence, in order: the actual figure of the
+    same canonical indicator, entity, period and unit in a later document;
+    else a plain statement there that names the indicator (物价调控目标没有完成);
+    else, for a target listed among the main targets, a statement that the
+    main targets were met (全年主要目标任务圆满完成). A countable deliverable
+    (所, 套, 公里…) reached in part is ``partly``, as is a target stated as
+    基本完成.
 
     Args:
         store: an open Store.
@@ -190,10 +251,12 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
         "status", "reason"}, …]}``, sorted by entity, indicator and period.
         ``target`` and ``result`` carry ``value``, ``value_max``, ``unit``,
         ``qualifier``, ``direction``, ``quote``, ``doc`` (the document's
-        title), the written ``name``, ``document_id``, ``sentence_id`` and
-        the number's ``start``/``end`` in the document text; ``target``
-        also the ``strength`` (hard 确保, soft 力争, planned 预期/将).
-        ``result`` is None when no evidence was found.
+        title), the written ``name``, ``document_id``, ``sentence_id``,
+        ``quote_start`` (the quote's offset) and ``start``/``end`` in the
+        document text, and ``indicator_id``; ``target`` also the
+        ``strength`` (hard 确保, soft 力争, planned 预期/将) and
+        ``commitment_id``; ``result`` also ``evidence`` (figure or
+        statement). ``result`` is None when no evidence was found.
 
     Example: the 广东 2025 report's 地区生产总值增长5%左右 against the 2026
     report's 3.9% gives ``{"entity": "广东省", "indicator": "GDP增长",
@@ -201,6 +264,10 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
     target of 5%左右 (allowing 0.5 points)", …}``.
     """
     facts = indicator_facts(store, indicator=indicator, entity=entity)
+    facts = commitment_targets(store, facts, indicator=indicator, entity=entity)
+    by_place: dict[tuple[str, str | None], list[Statement]] = {}
+    for st in find_statements(store, entity=entity):
+        by_place.setdefault((st.entity, st.period), []).append(st)
     by_indicator: dict[str, list[Fact]] = {}
     for f in facts:
         by_indicator.setdefault(f.indicator, []).append(f)
@@ -218,21 +285,35 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
             generic = t.method is None and is_generic(t.name)
             evidence = [] if generic else [f for f in kinds["actual"] if _later(f, t)]
             a = best(evidence)
+            result: dict[str, Any] | None = None
             if generic:
                 status, reason = "no_evidence", f"'{t.name}' is too general a name to match across documents"
-            elif a is None:
-                # a figure in another unit is named in the reason, never compared
-                other = best([f for (e2, p2, u2), k in groups.items() if e2 == ent and p2 == per and u2 != unit
-                              for f in k["actual"] if _later(f, t)])
-                status, reason = judge(_figure(t, direction), _figure(other, direction) if other else None)
+            elif ent == UNKNOWN_ENTITY:
+                # two documents of unknown bodies may speak for different ones
+                status, reason = "no_evidence", "the body or region of the target's document is unknown"
             else:
-                status, reason = judge(_figure(t, direction), _figure(a, direction))
+                if a is None:
+                    # a figure in another unit is named in the reason, never compared
+                    a = best([f for (e2, p2, u2), k in groups.items() if e2 == ent and p2 == per and u2 != unit
+                              for f in k["actual"] if _later(f, t)])
+                status, reason = judge(_figure(t, direction), _figure(a, direction) if a else None)
+                if status == "not_met" and a is not None:
+                    part = _countable(_figure(t, direction), _figure(a, direction))
+                    if part:
+                        status, reason = "partly", part
+                if status != "no_evidence" and a is not None:
+                    result = {**_side(a, direction, with_strength=False), "evidence": "figure"}
+                else:
+                    said = _statement_for(t, by_place.get((ent, per), []))
+                    if said is not None:
+                        status, reason, st = said
+                        result = _statement_side(st, direction)
             pairs.append({
                 "entity": ent,
                 "indicator": name,
                 "period": per,
                 "target": _side(t, direction, with_strength=True),
-                "result": {**_side(a, direction, with_strength=False), "evidence": "figure"} if a else None,
+                "result": result,
                 "status": status,
                 "reason": reason,
             })
@@ -240,7 +321,64 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
     return {"pairs": pairs}
 
 
-def _later(result: Fact, target_fact: Fact) -> bool:
+def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None = None,
+                       entity: str | None = None) -> list[Fact]:
+    """``facts`` plus the measurable commitments that state a target of their own.
+
+    A measurable commitment (with a target indicator, a value and a
+    deadline) that holds an indicator target of the same document is that
+    target: the target gets the commitment's id, and its strength when the
+    target's own words give none. Any other becomes a target of the
+    deadline's year.
+    """
+    from zongjie.analysis.compare import _entity_arg, entity_of
+
+    want = canonical_name(indicator).name if indicator else None
+    want_entity = _entity_arg(entity) if entity else None
+    targets: dict[str, list[int]] = {}
+    for i, f in enumerate(facts):
+        if f.kind == "target" and f.source == "indicator":
+            targets.setdefault(f.document_id, []).append(i)
+    out = list(facts)
+    rows = store.db.execute(
+        "SELECT c.id, c.document_id, d.title, d.year, d.doc_type, d.org, c.text, c.start, c.\"end\", c.deadline, "
+        "c.strength, c.target_name, c.target_value, c.target_unit, c.target, s.text, s.start, c.sentence_id "
+        "FROM commitments c JOIN documents d ON d.id = c.document_id LEFT JOIN sentences s ON s.id = c.sentence_id "
+        "WHERE c.measurable = 1 AND c.deadline IS NOT NULL AND c.target_value IS NOT NULL "
+        "AND trim(coalesce(c.target_name, '')) != '' ORDER BY c.id"
+    ).fetchall()
+    for (cid, doc_id, title, year, doc_type, org, text, start, end, deadline, strength, tname, tvalue, tunit,
+         tjson, sentence, sent_start, sid) in rows:
+        inside = [i for i in targets.get(doc_id, ()) if start <= out[i].start and out[i].end <= end]
+        if inside:
+            for i in inside:
+                f = out[i]
+                out[i] = replace(f, commitment_id=f.commitment_id or cid, strength=f.strength or strength)
+            continue
+        canon = canonical_name(tname)
+        if want is not None and canon.name != want:
+            continue
+        ent = entity_of(org, title)
+        if want_entity is not None and ent != want_entity:
+            continue
+        if not deadline[:4].isdigit() or (year is not None and int(deadline[:4]) < year):
+            continue  # a deadline before the document is a review, not a target
+        try:
+            qualifier = (json.loads(tjson) or {}).get("qualifier") if tjson else None
+        except ValueError:
+            qualifier = None
+        out.append(Fact(
+            id=cid, document_id=doc_id, doc=title, doc_year=year, doc_type=doc_type, entity=ent,
+            period=deadline[:4], name=tname, indicator=canon.name, method=canon.method, value=tvalue,
+            value_max=None, unit=tunit, qualifier=qualifier, kind="target", masked=False, suspect=False,
+            comparison=None, quote=sentence or text, clause=text, sentence_id=sid, start=start, end=end,
+            direction=direction_of(canon.name, text, qualifier), strength=strength or strength_of(text),
+            sentence_start=sent_start if sent_start is not None else start, source="commitment", commitment_id=cid,
+        ))
+    return out
+
+
+def _later(result: Fact | Statement, target_fact: Fact) -> bool:
     """The result comes from a document written after the target's."""
     if result.document_id == target_fact.document_id:
         return False

@@ -77,6 +77,8 @@ class Fact:
     sentence_start: int = 0  # the quote's offset in the document text
     dated: bool = False  # the sentence names the period's year itself
     spread: bool = False  # the clause speaks of several years (五年累计, 年均)
+    source: str = "indicator"  # indicator (an indicators row) or commitment (a commitments row; id is its id)
+    commitment_id: int | None = None  # the measurable commitment stating this target, if any
 
 
 @functools.cache

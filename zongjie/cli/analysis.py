@@ -191,8 +191,13 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
         for p in pairs:
             t = p["target"]
             target_text = _figure(t["value"], t["unit"], t["value"] is None, t["qualifier"], t["value_max"])
-            result_text = _figure(p["result"]["value"], p["result"]["unit"], p["result"]["value"] is None,
-                                  p["result"]["qualifier"]) if p["result"] else "—"
+            r = p["result"]
+            if r is None:
+                result_text = "—"
+            elif r.get("evidence") == "statement":
+                result_text = "(stated)"
+            else:
+                result_text = _figure(r["value"], r["unit"], r["value"] is None, r["qualifier"])
             lines.append(f"{safe(p['entity'])[:8]:8s} {p['period']:8s} {safe(p['indicator'])[:14]:14s} "
                          f"{target_text:>12s} → {result_text:12s} {p['status']:12s} {safe(p['reason'])}")
         counts = {s: sum(p["status"] == s for p in pairs) for s in ("met", "not_met", "partly", "no_evidence")}

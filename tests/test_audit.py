@@ -391,12 +391,12 @@ def test_a_statement_names_its_indicator(statement, indicator, written, named):
 ZHENGZHOU_2024 = (
     "2024年郑州市政府工作报告\n\n一、2024年主要目标\n"
     "今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，居民消费价格涨幅3%左右，"
-    "城镇新增就业10万人以上，进出口总额增长5%。\n今年要新建改扩建中小学20所。\n"
+    "城镇新增就业10万人以上，进出口总额增长5%。\n今年要新建改扩建中小学20所。年底前建成幼儿园10所、养老服务站30个。\n"
 )
 ZHENGZHOU_2025 = (
     "2025年郑州市政府工作报告\n\n一、2024年工作回顾\n"
     "过去一年，全年经济社会发展主要目标任务圆满完成。地区生产总值增长5.1%。"
-    "受外部需求减弱影响，进出口总额出现下降，预期增长目标未能实现。新建改扩建中小学12所。"
+    "受外部需求减弱影响，进出口总额出现下降，预期增长目标未能实现。新建改扩建中小学12所。建成幼儿园12所、养老服务站20个。"
     "城镇调查失业率保持在较低水平。\n"
 )
 
@@ -442,6 +442,19 @@ def test_a_countable_deliverable_reached_in_part_is_partly(stated):
     assert pair["target"]["commitment_id"] is not None and pair["target"]["strength"] == "planned"
 
 
+def test_a_commitment_of_several_deliverables_is_partly_when_some_fall_short(stated):
+    # 年底前建成幼儿园10所、养老服务站30个 → 幼儿园12所 (met), 养老服务站20个 (partly)
+    with Store(stated, readonly=True) as s:
+        pairs = audit(s, entity="郑州市")["pairs"]
+    (whole,) = [p for p in pairs if p["target"].get("parts")]
+    assert whole["status"] == "partly" and whole["result"]["evidence"] == "count"
+    assert {(x["indicator"], x["status"]) for x in whole["result"]["parts"]} == {
+        ("建成幼儿园", "met"), ("养老服务站", "partly")}
+    assert "1 of 2 parts met" in whole["reason"]
+    # the parts keep their own pairs
+    assert {p["indicator"] for p in pairs} >= {"建成幼儿园", "养老服务站"}
+
+
 def test_judge_keeps_rates_and_people_as_floors_not_deliverables():
     from zongjie.analysis.audit import _countable
 
@@ -464,13 +477,13 @@ def test_save_audit_writes_the_tables(stated, tmp_path):
                             "FROM audits ORDER BY indicator").fetchall()
         canon = dict(s.db.execute("SELECT i.name, c.canonical FROM indicator_canonical c "
                                   "JOIN indicators i ON i.id = c.indicator_id").fetchall())
-    assert counts["met"] == 2 and counts["not_met"] == 2 and counts["partly"] == 1
-    assert len(rows) == 5 and {r[2] for r in rows} == {"figure", "statement"}
+    assert (counts["met"], counts["not_met"], counts["partly"], counts["no_evidence"]) == (3, 2, 3, 0)
+    assert len(rows) == 8 and {r[2] for r in rows} == {"figure", "statement", "count"}
     assert canon["地区生产总值增长"] == "GDP增长"
     # saved twice: rewritten, not appended
     with Store(path) as s:
         save_audit(s)
-        assert s.db.execute("SELECT count(*) FROM audits").fetchone()[0] == 5
+        assert s.db.execute("SELECT count(*) FROM audits").fetchone()[0] == 8
 
 
 def test_documents_of_unknown_bodies_are_never_paired(tmp_path):

@@ -317,8 +317,69 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                 "status": status,
                 "reason": reason,
             })
+    pairs.extend(_multi_part(store, pairs))
     pairs.sort(key=lambda p: (p["entity"], p["indicator"], p["period"]))
     return {"pairs": pairs}
+
+
+def _multi_part(store: Any, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One pair per commitment of several countable deliverables (新建幼儿园100所、中小学50所).
+
+    Its status comes from its parts' pairs, which stay: all met is met; some
+    met and some short is partly; all evidenced parts short is not_met (the
+    whole was not delivered); some met and the rest without evidence is
+    no_evidence (the whole may or may not be done). Commitments none of whose
+    parts has evidence give no pair.
+    """
+    parts: dict[int, list[dict[str, Any]]] = {}
+    for p in pairs:
+        t = p["target"]
+        if t.get("commitment_id") and t.get("indicator_id") and (t["unit"] or "") in COUNT_UNITS:
+            parts.setdefault(t["commitment_id"], []).append(p)
+    out = []
+    for cid, ps in parts.items():
+        if len({p["indicator"] for p in ps}) < 2:
+            continue
+        statuses = [p["status"] for p in ps]
+        met = statuses.count("met")
+        short = statuses.count("not_met") + statuses.count("partly")
+        unknown = statuses.count("no_evidence")
+        if met + short == 0:
+            continue
+        if met == len(ps):
+            status = "met"
+        elif met and short or statuses.count("partly"):
+            status = "partly"
+        elif short:
+            status = "not_met"
+        else:
+            status = "no_evidence"
+        row = store.db.execute("SELECT text, start, \"end\", strength FROM commitments WHERE id = ?", [cid]).fetchone()
+        if row is None:
+            continue
+        text, start, end, strength = row
+        first = ps[0]["target"]
+        listed = "; ".join(f"{p['indicator']} {p['status']}" for p in ps)
+        reason = (f"{met} of {len(ps)} parts met, {short} short, {unknown} without evidence ({listed})")
+        evidenced = next(p["result"] for p in ps if p["result"] is not None)
+        out.append({
+            "entity": ps[0]["entity"],
+            "indicator": text if len(text) <= 40 else text[:39] + "…",
+            "period": ps[0]["period"],
+            "target": {
+                "value": None, "value_max": None, "unit": None, "qualifier": None, "direction": "floor",
+                "quote": first["quote"], "doc": first["doc"], "name": text, "document_id": first["document_id"],
+                "sentence_id": first["sentence_id"], "quote_start": first["quote_start"], "start": start,
+                "end": end, "indicator_id": None, "strength": strength or first.get("strength"),
+                "commitment_id": cid, "parts": [p["indicator"] for p in ps],
+            },
+            "result": {**evidenced, "value": None, "value_max": None, "unit": None, "qualifier": None,
+                       "indicator_id": None, "evidence": "count",
+                       "parts": [{"indicator": p["indicator"], "status": p["status"]} for p in ps]},
+            "status": status,
+            "reason": reason,
+        })
+    return out
 
 
 def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None = None,

@@ -190,12 +190,17 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
         lines = []
         for p in pairs:
             t = p["target"]
-            target_text = _figure(t["value"], t["unit"], t["value"] is None, t["qualifier"], t["value_max"])
+            if t.get("parts"):
+                target_text = f"({len(t['parts'])} parts)"
+            else:
+                target_text = _figure(t["value"], t["unit"], t["value"] is None, t["qualifier"], t["value_max"])
             r = p["result"]
             if r is None:
                 result_text = "—"
             elif r.get("evidence") == "statement":
                 result_text = "(stated)"
+            elif r.get("evidence") == "count":
+                result_text = "(by part)"
             else:
                 result_text = _figure(r["value"], r["unit"], r["value"] is None, r["qualifier"])
             lines.append(f"{safe(p['entity'])[:8]:8s} {p['period']:8s} {safe(p['indicator'])[:14]:14s} "

@@ -495,3 +495,54 @@ def test_documents_of_unknown_bodies_are_never_paired(tmp_path):
         ingest([str(folder)], s, entities=False)
         pairs = audit(s)["pairs"]
     assert pairs and all(p["status"] == "no_evidence" for p in pairs if p["entity"] == "未知")
+
+
+# ---------------------------------------------------------------- charts
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
+def test_cli_compare_chart(store, tmp_path, suffix):
+    pytest.importorskip("matplotlib", reason="charts need the chart extra")
+    path = tmp_path / f"国内生产总值{suffix}"
+    result = _run("compare", "GDP增长", "--db", store.path, "--entity", "全国", "--chart", path)
+    assert result.exit_code == 0, result.output
+    data = path.read_bytes()
+    if suffix == ".png":
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    elif suffix == ".svg":
+        assert b"<svg" in data and b"<path" in data  # text drawn as paths: the same on any machine
+    else:
+        page = data.decode("utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "<?xml" not in page
+        assert "<td>7.8</td>" in page and "<td>7.5</td>" in page  # 2012: actual and target
+        assert "http://" not in page.split("<svg", 1)[0]  # nothing fetched from the network
+
+
+def test_chart_places_periods_and_breaks_gaps():
+    from zongjie.analysis.chart import _gapped, period_x
+
+    assert [period_x(p) for p in ("2012", "2023-H1", "2023-H2")] == [2012.0, 2023.25, 2023.75]
+    xs, ys = _gapped([(2012.0, 7.8), (2013.0, 7.7), (2017.0, 6.9)])
+    assert xs[:2] == [2012.0, 2013.0] and ys[2] != ys[2] and xs[-1] == 2017.0  # a NaN between 2013 and 2017
+
+
+def test_chart_uses_a_cjk_font_when_the_machine_has_one():
+    pytest.importorskip("matplotlib", reason="charts need the chart extra")
+    import shutil
+    import subprocess
+
+    from zongjie.analysis.chart import cjk_font
+
+    if not shutil.which("fc-list") or "WenQuanYi" not in subprocess.run(
+            ["fc-list"], capture_output=True, text=True).stdout:
+        pytest.skip("no WenQuanYi font here (make system-deps installs fonts-wqy-microhei)")
+    assert cjk_font() == "WenQuanYi Micro Hei"
+
+
+def test_chart_refuses_nothing_and_unknown_suffixes(tmp_path):
+    pytest.importorskip("matplotlib", reason="charts need the chart extra")
+    from zongjie.analysis.chart import chart
+
+    with pytest.raises(ValueError, match="nothing to chart"):
+        chart([], tmp_path / "x.png")
+    with pytest.raises(ValueError, match=r"\.png, \.svg or \.html"):
+        chart([{"indicator": "GDP增长"}], tmp_path / "x.pdf")

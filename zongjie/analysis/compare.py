@@ -35,6 +35,7 @@ _ORG_SUFFIXES = ("人民政府办公厅", "人民政府", "政府办公厅", "�
 _YEAR_WORD = re.compile(r"^(\d{4})年")
 _CLAUSE_END = re.compile(r"[。；;！？]")
 _REPORT_TYPES = ("report", "plan")
+_MAIN_TARGET_WORDS = ("预期目标", "主要目标")
 _SPREAD = re.compile(r"累计|五年|年均|过去|以来|期间")
 # a change whose subject is the figure before it: 国内生产总值达到56.9万亿元，比上年增长7.7%
 _ELIDED = re.compile(r"^(?:比上年|比去年|同比|较上年)?(?:实际)?(?:增长|下降|增加|减少)$")
@@ -260,12 +261,14 @@ def _entity_arg(entity: str) -> str:
 
 def _rank(fact: Fact) -> tuple:
     # a synonym before a learned match, a figure for one year before a
-    # five-year total, a sentence naming the year before one that does not,
+    # five-year total, a target listed among the main targets first, a sentence naming the year before one that does not,
     # a report before other documents, the earliest document, then the
     # first in the text
     return (
         fact.method != "synonym",
         fact.spread,
+        # a target among the main targets (主要预期目标是：…) before one stated elsewhere
+        fact.kind == "target" and not any(w in fact.quote for w in _MAIN_TARGET_WORDS),
         not fact.dated,
         fact.suspect,
         fact.doc_type not in _REPORT_TYPES and fact.doc_type != "summary",

@@ -101,8 +101,10 @@ def indicators_cmd(db: str, min_count: int, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (needed for xlsx).")
+@click.option("--chart", "chart_path", type=click.Path(dir_okay=False),
+              help="Also draw actual against target over time: FILE.png, FILE.svg or FILE.html.")
 def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | None, year_to: int | None,
-                fmt: str, output: str | None) -> None:
+                fmt: str, output: str | None, chart_path: str | None) -> None:
     """One indicator across years: the actual and the target of each period.
 
     A report's targets are for its own year; its review figures for the year
@@ -113,6 +115,7 @@ def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | No
     Example:
       zongjie compare 地区生产总值增长 --entity 广东 --db reports.db
       zongjie compare GDP增长 --entity 全国 --from 2012 --to 2019 --format csv -o gdp.csv
+      zongjie compare GDP增长 --entity 全国 --chart 国内生产总值增长.png
     """
     from zongjie.analysis.compare import compare
     from zongjie.analysis.export import COMPARE_COLUMNS, to_csv, to_json, to_xlsx
@@ -120,6 +123,17 @@ def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | No
     store = _open_store(db)
     with store:
         rows = compare(store, indicator, entity=entity, year_from=year_from, year_to=year_to)
+    if chart_path:
+        from zongjie.analysis.chart import chart, cjk_font
+
+        try:
+            chart(rows, chart_path)
+        except (ImportError, ValueError, OSError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        if cjk_font() is None:
+            click.echo("warning: no CJK font found (Debian: apt install fonts-wqy-microhei); "
+                       "Chinese labels may show as boxes", err=True)
+        click.echo(f"wrote {chart_path}", err=True)
     if fmt == "json":
         _emit(to_json(rows) + "\n", output)
     elif fmt == "csv":

@@ -546,3 +546,21 @@ def test_chart_refuses_nothing_and_unknown_suffixes(tmp_path):
         chart([], tmp_path / "x.png")
     with pytest.raises(ValueError, match=r"\.png, \.svg or \.html"):
         chart([{"indicator": "GDP增长"}], tmp_path / "x.pdf")
+
+
+# ---------------------------------------------------------------- demo
+
+def test_demo_ends_with_a_cross_year_table_and_an_audit_summary(tmp_path):
+    db = tmp_path / "演示.db"
+    result = _run("demo", "--db", db)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    compare_part = out.split("$ zongjie compare GDP增长", 1)[1].split("$ zongjie audit", 1)[0]
+    assert re.search(r"全国\s+2012\s+7\.8\s+7\.5 %", compare_part)
+    assert re.search(r"广东省\s+2025\s+3\.9\s+≈5 %", compare_part)
+    audit_part = out.split("$ zongjie audit", 1)[1]
+    assert re.search(r"广东省\s+2025\s+GDP增长.*not_met", audit_part)
+    assert re.search(r"全国\s+2018\s+GDP增长.*met", audit_part)
+    assert "Summary by entity" in audit_part and re.search(r"\d+ targets: \d+ met", audit_part)
+    with Store(db, readonly=True) as s:  # saved for serve and export
+        assert s.db.execute("SELECT count(*) FROM audits WHERE status = 'not_met'").fetchone()[0] >= 1

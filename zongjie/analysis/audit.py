@@ -205,6 +205,19 @@ def _countable(t: Figure, a: Figure) -> str | None:
     return None
 
 
+# units that number a thing rather than measure it (广州白云机场三期 is a phase, not 3 期 of anything)
+NOT_MEASURES = frozenset({"期", "届", "号", "版", "代", "轮"})
+
+
+def _not_a_target(f: Fact) -> bool:
+    """A fact the audit leaves out: a 'target' in the review of a report (预计全省地区生产总值迈上14万亿元
+    looks back at last year) unless its sentence lists the main targets, or a number that measures nothing."""
+    if (f.unit or "") in NOT_MEASURES:
+        return True
+    return (f.kind == "target" and f.section_role == "review" and f.doc_type in ("report", "plan")
+            and not _main_target(f))
+
+
 def _main_target(t: Fact) -> bool:
     """The target was stated among the document's main targets (主要预期目标是：…)."""
     return any(w in t.quote for w in statement_words()["main_target_words"])
@@ -263,7 +276,7 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
     "period": "2025", "status": "not_met", "reason": "3.9% is below the
     target of 5%左右 (allowing 0.5 points)", …}``.
     """
-    facts = indicator_facts(store, indicator=indicator, entity=entity)
+    facts = [f for f in indicator_facts(store, indicator=indicator, entity=entity) if not _not_a_target(f)]
     facts = commitment_targets(store, facts, indicator=indicator, entity=entity)
     by_place: dict[tuple[str, str | None], list[Statement]] = {}
     for st in find_statements(store, entity=entity):

@@ -78,6 +78,7 @@ class Fact:
     sentence_start: int = 0  # the quote's offset in the document text
     dated: bool = False  # the sentence names the period's year itself
     spread: bool = False  # the clause speaks of several years (五年累计, 年均)
+    section_role: str | None = None  # review, problems, plan or other: the role of the fact's section
     source: str = "indicator"  # indicator (an indicators row) or commitment (a commitments row; id is its id)
     commitment_id: int | None = None  # the measurable commitment stating this target, if any
 
@@ -215,13 +216,15 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
     rows = store.db.execute(
         "SELECT i.id, i.document_id, d.title, d.year, d.doc_type, d.period, d.org, i.name, i.value, "
         "i.value_max, i.unit, i.qualifier, i.kind, i.masked, i.suspect, i.comparison, s.text, s.start, "
-        "i.sentence_id, i.start, i.\"end\", i.name_start "
+        "i.sentence_id, i.start, i.\"end\", i.name_start, sc.role "
         "FROM indicators i JOIN documents d ON d.id = i.document_id "
-        "LEFT JOIN sentences s ON s.id = i.sentence_id ORDER BY d.year, i.document_id, i.start"
+        "LEFT JOIN sentences s ON s.id = i.sentence_id "
+        "LEFT JOIN sections sc ON sc.document_id = s.document_id AND sc.idx = s.section_idx "
+        "ORDER BY d.year, i.document_id, i.start"
     ).fetchall()
     previous: tuple[int | None, str, int] = (None, "", 0)  # sentence, name and end of the last fact
     for (fid, doc_id, title, year, doc_type, period, org, name, value, value_max, unit, qualifier, kind,
-         masked, suspect, comparison, sentence, sent_start, sid, start, end, name_start) in rows:
+         masked, suspect, comparison, sentence, sent_start, sid, start, end, name_start, role) in rows:
         written = name
         name = _resolve_elided(name, sid, name_start, sentence, sent_start, previous)
         previous = (sid, name or "", end)
@@ -250,6 +253,7 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
             sentence_start=sent_start or 0,
             dated=sentence_year is not None and fact_period is not None and str(sentence_year) == fact_period[:4],
             spread=bool(_SPREAD.search(clause)) and not _SPREAD.search(canon.name),
+            section_role=role,
         ))
     return facts
 

@@ -143,14 +143,19 @@ def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | No
     elif not rows:
         click.echo(f"no figures for {safe(indicator)}")
     else:
-        lines = [f"{'entity':10s} {'period':8s} {'actual':>14s} {'target':>16s} unit  source"]
-        for r in rows:
-            actual_text = _figure(r["actual"], None, r["actual_masked"], r["actual_qualifier"])
-            target_text = _figure(r["target"], None, r["target_masked"], r["target_qualifier"], r["target_max"])
-            source = safe(r["actual_doc"] or r["target_doc"] or "")[:30]
-            lines.append(f"{safe(r['entity'])[:10]:10s} {r['period']:8s} {actual_text:>14s} {target_text:>16s} "
-                         f"{safe(r['unit'] or '')[:4]:4s}  {source}")
-        _emit("\n".join(lines) + "\n", output)
+        _emit(compare_table(rows), output)
+
+
+def compare_table(rows: list[dict[str, Any]]) -> str:
+    """Compare rows as a plain-text table (the command's and the demo's)."""
+    lines = [f"{'entity':10s} {'period':8s} {'actual':>14s} {'target':>16s} unit  source"]
+    for r in rows:
+        actual_text = _figure(r["actual"], None, r["actual_masked"], r["actual_qualifier"])
+        target_text = _figure(r["target"], None, r["target_masked"], r["target_qualifier"], r["target_max"])
+        source = safe(r["actual_doc"] or r["target_doc"] or "")[:30]
+        lines.append(f"{safe(r['entity'])[:10]:10s} {r['period']:8s} {actual_text:>14s} {target_text:>16s} "
+                     f"{safe(r['unit'] or '')[:4]:4s}  {source}")
+    return "\n".join(lines) + "\n"
 
 
 @cli.command("audit")
@@ -201,27 +206,38 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
     elif not pairs:
         click.echo("no targets found")
     else:
-        lines = []
-        for p in pairs:
-            t = p["target"]
-            if t.get("parts"):
-                target_text = f"({len(t['parts'])} parts)"
-            else:
-                target_text = _figure(t["value"], t["unit"], t["value"] is None, t["qualifier"], t["value_max"])
-            r = p["result"]
-            if r is None:
-                result_text = "—"
-            elif r.get("evidence") == "statement":
-                result_text = "(stated)"
-            elif r.get("evidence") == "count":
-                result_text = "(by part)"
-            else:
-                result_text = _figure(r["value"], r["unit"], r["value"] is None, r["qualifier"])
-            lines.append(f"{safe(p['entity'])[:8]:8s} {p['period']:8s} {safe(p['indicator'])[:14]:14s} "
-                         f"{target_text:>12s} → {result_text:12s} {p['status']:12s} {safe(p['reason'])}")
-        counts = {s: sum(p["status"] == s for p in pairs) for s in ("met", "not_met", "partly", "no_evidence")}
-        lines.append(f"{len(pairs)} targets: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-        _emit("\n".join(lines) + "\n", output)
+        _emit(audit_table(pairs), output)
+
+
+def audit_table(pairs: list[dict[str, Any]], *, counts: bool = True) -> str:
+    """Audit pairs as a plain-text table, one line each, then the counts by status."""
+    lines = []
+    for p in pairs:
+        t = p["target"]
+        if t.get("parts"):
+            target_text = f"({len(t['parts'])} parts)"
+        else:
+            target_text = _figure(t["value"], t["unit"], t["value"] is None, t["qualifier"], t["value_max"])
+        r = p["result"]
+        if r is None:
+            result_text = "—"
+        elif r.get("evidence") == "statement":
+            result_text = "(stated)"
+        elif r.get("evidence") == "count":
+            result_text = "(by part)"
+        else:
+            result_text = _figure(r["value"], r["unit"], r["value"] is None, r["qualifier"])
+        lines.append(f"{safe(p['entity'])[:8]:8s} {p['period']:8s} {safe(p['indicator'])[:14]:14s} "
+                     f"{target_text:>12s} → {result_text:12s} {p['status']:12s} {safe(p['reason'])}")
+    if counts:
+        lines.append(status_counts(pairs))
+    return "\n".join(lines) + "\n"
+
+
+def status_counts(pairs: list[dict[str, Any]]) -> str:
+    """``12 targets: 5 met, 2 not_met, 0 partly, 5 no_evidence``."""
+    counts = {s: sum(p["status"] == s for p in pairs) for s in ("met", "not_met", "partly", "no_evidence")}
+    return f"{len(pairs)} targets: " + ", ".join(f"{n} {s}" for s, n in counts.items())
 
 
 def save_audit_tables(db: str, *, quiet: bool = False) -> None:

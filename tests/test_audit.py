@@ -564,3 +564,43 @@ def test_demo_ends_with_a_cross_year_table_and_an_audit_summary(tmp_path):
     assert "Summary by entity" in audit_part and re.search(r"\d+ targets: \d+ met", audit_part)
     with Store(db, readonly=True) as s:  # saved for serve and export
         assert s.db.execute("SELECT count(*) FROM audits WHERE status = 'not_met'").fetchone()[0] >= 1
+
+
+@pytest.mark.parametrize(
+    ("target_quote", "result_quote", "comparable"),
+    [
+        ("全年研发投入强度达【3.3%左右】", "研发投入强度从【2.77%】提高到3.3%左右", False),  # a starting point
+        ("城镇新增就业【65万人】", "城镇新增就业年均【超过70万人】", False),  # an average over five years
+        ("其中中央财政赤字【8500亿元】", "今年拟安排财政赤字9000亿元，其中中央财政赤字【7000亿元】", False),  # a plan
+        ("高新技术“精英行动”企业达【220家】", "新增【46家】高新技术“精英行动”企业", False),  # a flow against a level
+        ("新增公园【120座】", "PM2.5年均浓度为26.3微克/立方米，新增公园【127座】", True),  # 年均 of another figure
+        ("粮食产量达【436亿斤】", "粮食总产达【446.1亿斤】", True),
+    ],
+)
+def test_only_comparable_figures_are_evidence(target_quote, result_quote, comparable):
+    from zongjie.analysis.audit import _comparable
+    from zongjie.analysis.compare import Fact
+
+    def fact(quote, kind):
+        text = quote.replace("【", "").replace("】", "")
+        start = quote.index("【")
+        end = quote.index("】") - 1
+        name = re.sub(r"[\d.%万亿元人家座斤]+$", "", text[:start])[-8:]
+        return Fact(id=1, document_id=kind, doc=None, doc_year=2025, doc_type="report", entity="某省", period="2025",
+                    name=name, indicator=name, method=None, value=1.0, value_max=None, unit=None, qualifier=None,
+                    kind=kind, masked=False, suspect=False, comparison=None, quote=text, clause=text[:end],
+                    sentence_id=1, start=start, end=end, direction="floor", strength=None)
+
+    assert _comparable(fact(result_quote, "actual"), fact(target_quote, "target")) is comparable
+
+
+def test_a_ceiling_word_inside_the_name_is_not_a_ceiling(tmp_path):
+    # 每千人口拥有3岁以下婴幼儿托位数达到4.5个: 以下 belongs to the name
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2025年贵州省政府工作报告\n\n今年的主要预期目标是：每千人口拥有3岁以下婴幼儿托位数达到4.5个。\n", "utf-8")
+    (folder / "b.txt").write_text("2026年贵州省政府工作报告\n\n一、2025年工作回顾\n每千人口拥有3岁以下婴幼儿托位数达4.59个。\n", "utf-8")
+    with Store(tmp_path / "z.db") as s:
+        ingest([str(folder)], s, entities=False)
+        (pair,) = [p for p in audit(s)["pairs"] if "托位" in p["indicator"]]
+    assert (pair["target"]["direction"], pair["status"]) == ("floor", "met")

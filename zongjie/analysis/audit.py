@@ -296,7 +296,7 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
             direction = t.direction
             # 投资 in one report and 投资 in the next are seldom the same figure
             generic = t.method is None and is_generic(t.name)
-            evidence = [] if generic else [f for f in kinds["actual"] if _later(f, t)]
+            evidence = [] if generic else [f for f in kinds["actual"] if _later(f, t) and _comparable(f, t)]
             a = best(evidence)
             result: dict[str, Any] | None = None
             if generic:
@@ -308,8 +308,11 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                 if a is None:
                     # a figure in another unit is named in the reason, never compared
                     a = best([f for (e2, p2, u2), k in groups.items() if e2 == ent and p2 == per and u2 != unit
-                              for f in k["actual"] if _later(f, t)])
+                              for f in k["actual"] if _later(f, t) and _comparable(f, t)])
                 status, reason = judge(_figure(t, direction), _figure(a, direction) if a else None)
+                if a is None and any(_later(f, t) for f in kinds["actual"]):
+                    reason = ("the later figures are not comparable: a starting point (从…提高到), an average "
+                              "over years, a plan, or a flow (新增) against a level")
                 if status == "not_met" and a is not None:
                     part = _countable(_figure(t, direction), _figure(a, direction))
                     if part:
@@ -450,6 +453,38 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
             sentence_start=sent_start if sent_start is not None else start, source="commitment", commitment_id=cid,
         ))
     return out
+
+
+# a plan in the later report (今年拟安排财政赤字9000亿元) is no result of the last one
+_PLANNED = re.compile(r"今年拟|拟安排|拟按|拟发行|预期目标|力争|争取")
+# an average or total over years right before the number (城镇新增就业年均超过70万人)
+_YEARS = re.compile(r"年均|累计|五年|以来|期间")
+_FLOW = ("新增", "新建", "新开工", "新引进", "新认定")
+
+
+def _before(f: Fact, width: int = 6) -> str:
+    """The few characters of the quote just before the fact's number."""
+    at = f.start - f.sentence_start
+    return f.quote[max(0, at - width):max(0, at)] if 0 <= at <= len(f.quote) else ""
+
+
+def _comparable(result: Fact, target_fact: Fact) -> bool:
+    """The result can be evidence for the target at all.
+
+    Not a starting point (研发投入强度从2.77%提高到3.3%: 2.77% is where it
+    started), not an average over years (年均超过70万人) against a target for
+    one year, not a plan of the later report (今年拟安排…), and a flow
+    (新增46家) never against a level (企业达220家), nor a level against a flow.
+    """
+    if _before(result, 2).endswith(("从", "由")):
+        return False
+    if _YEARS.search(_before(result, 8)) and not _YEARS.search(_before(target_fact, 8)):
+        return False
+    if _PLANNED.search(result.clause):
+        return False
+    flow_r = any(w in result.name or w in _before(result) for w in _FLOW)
+    flow_t = any(w in target_fact.name or w in _before(target_fact) for w in _FLOW)
+    return flow_r == flow_t
 
 
 def _later(result: Fact | Statement, target_fact: Fact) -> bool:

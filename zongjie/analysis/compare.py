@@ -247,7 +247,9 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
             unit=unit, qualifier=qualifier, kind=kind, masked=bool(masked), suspect=bool(suspect),
             comparison=comparison, quote=sentence, clause=clause, sentence_id=sid, start=start, end=end,
             # 控制在/以内 between the name and the number caps it, not words of a neighbour
-            direction=direction_of(canon.name, _span(sentence, sent_start or 0, name_start, end), qualifier),
+            # (the name's own words do not count: 3岁以下婴幼儿托位数 is no ceiling)
+            direction=direction_of(canon.name, _span(sentence, sent_start or 0, name_start, end).replace(name, ""),
+                                   qualifier),
             # the clause's own words, else the sentence's lead (主要预期目标是：…)
             strength=strength_of(clause) or strength_of(_span(sentence, sent_start or 0, sent_start, end)),
             sentence_start=sent_start or 0,

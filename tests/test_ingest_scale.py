@@ -193,3 +193,38 @@ def _alive(pid: int) -> bool:
             return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
     except OSError:
         return False
+
+
+# --- on a Dask cluster -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("dask.distributed", reason="pip install 'zongjie[dask]'")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  worker_dashboard_address=None) as local:
+        yield local.scheduler_address
+
+
+def test_dask_cluster_writes_exactly_what_one_process_writes(tmp_path, batch, cluster):
+    folder, reference, inline = batch
+    db = tmp_path / "dask.db"
+    with Store(db) as store:
+        report = ingest([folder], store, entities=False, scheduler=cluster, batch_docs=4)
+    assert (report.files, report.documents, report.added, report.errors) == (
+        inline.files, inline.documents, inline.added, inline.errors)
+    assert table_rows(db) == table_rows(reference)
+
+
+def test_cli_with_an_unreachable_scheduler_is_a_clear_error(tmp_path, batch):
+    pytest.importorskip("dask.distributed", reason="pip install 'zongjie[dask]'")
+    from click.testing import CliRunner
+
+    from zongjie.cli import cli
+
+    folder, _, _ = batch
+    result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "z.db"), "-q",
+                                      "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -228,3 +228,110 @@ def test_cli_with_an_unreachable_scheduler_is_a_clear_error(tmp_path, batch):
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --- near-duplicates -----------------------------------------------------------
+
+REWRITES = {"服务": "效劳", "基本": "根本", "加强": "增强", "提高": "进步", "积极": "努力", "全面": "周全"}
+
+
+def _core(text: str) -> list[str]:
+    """The summary's own paragraphs, without the page furniture around them."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("一、"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("《"))
+    return lines[start:end]
+
+
+def make_reposts(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    original = (DATA / "web-summary-with-furniture.txt").read_text("utf-8")
+    shutil.copy(DATA / "web-summary-with-furniture.txt", folder / "a-original.txt")
+    body = _core(original)
+    paragraphs = "".join(f"<p>{line}</p>\n" for line in body)
+    (folder / "b-repost.html").write_text(
+        "<html><head><meta charset='utf-8'><title>全区卫生服务工作总结_某某文库</title></head><body>"
+        "<div class='nav'><a href='/'>首页</a> &gt; <a href='/x'>工作总结</a> &gt; 正文</div>"
+        "<h1>全区卫生服务工作总结</h1><div class='info'>发布时间：2020-05-01 来源：网络</div>"
+        f"<div class='content'>{paragraphs}</div>"
+        "<div class='footer'>版权所有 某某文库 备案号：京ICP备12345678号</div></body></html>",
+        encoding="utf-8",
+    )
+    rewritten = "\n".join(body)
+    for word, substitute in REWRITES.items():
+        rewritten = rewritten.replace(word, substitute)
+    (folder / "c-rewrite.txt").write_text(
+        "欢迎光临范文大全网\n当前位置：首页 > 总结 > 卫生工作总结\n\n全区卫生效劳任务总结\n\n" + rewritten
+        + "\n\n本文由网友投稿，仅供参考。\n上一篇：医院工作总结\n下一篇：卫生院年度总结\n",
+        encoding="utf-8",
+    )
+    for name in ("web-forum-summary-2011.txt", "gov-page-with-nav.html", "national-gwr-slice.jsonl"):
+        shutil.copy(DATA / name, folder / name)
+    return folder
+
+
+def test_reposts_and_rewrites_are_one_group_with_the_first_published_as_canonical(tmp_path):
+    from zongjie.analysis.duplicates import duplicate_groups
+
+    folder = make_reposts(tmp_path / "batch")
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        report = ingest([folder], store, entities=False, workers=0)
+        groups = duplicate_groups(store)
+    assert report.duplicates == 2
+    [group] = groups
+    assert Path(group.canonical["source"]).name == "a-original.txt"
+    copies = {Path(c["source"]).name: c["similarity"] for c in group.copies}
+    assert set(copies) == {"b-repost.html", "c-rewrite.txt"}
+    assert copies["b-repost.html"] > 0.9 and 0.5 <= copies["c-rewrite.txt"] < copies["b-repost.html"]
+
+
+def test_compare_and_audit_count_a_reposted_report_once(tmp_path):
+    from click.testing import CliRunner
+
+    from zongjie.analysis.compare import indicator_facts
+    from zongjie.cli import cli
+
+    folder = make_reposts(tmp_path / "batch")
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        ingest([folder], store, entities=False)
+        copies = {r[0] for r in store.db.execute("SELECT id FROM documents WHERE duplicate_of IS NOT NULL")}
+        canonical = store.db.execute("SELECT DISTINCT duplicate_of FROM documents WHERE duplicate_of IS NOT NULL")
+        [(canonical,)] = canonical.fetchall()
+        counted = {f.document_id for f in indicator_facts(store)}
+    assert len(copies) == 2 and not copies & counted and canonical in counted
+
+    runner = CliRunner()
+    table = runner.invoke(cli, ["duplicates", "--db", str(db)])
+    assert table.exit_code == 0, table.output
+    assert "group 1: 3 documents" in table.output and "c-rewrite.txt" in table.output
+    import json
+
+    data = json.loads(runner.invoke(cli, ["duplicates", "--db", str(db), "--format", "json"]).output)
+    [group] = data["groups"]
+    assert group["canonical"]["id"] == canonical and {c["id"] for c in group["copies"]} == copies
+    rows = runner.invoke(cli, ["duplicates", "--db", str(db), "--format", "csv"]).output.splitlines()
+    assert rows[0].startswith("group,role,document_id") and len(rows) == 4
+
+
+def test_a_later_repost_joins_its_group_and_a_changed_canonical_frees_its_copies(tmp_path):
+    from zongjie.analysis.duplicates import duplicate_groups
+
+    folder = make_reposts(tmp_path / "batch")
+    later = tmp_path / "later"
+    later.mkdir()
+    (folder / "c-rewrite.txt").rename(later / "c-rewrite.txt")
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        first = ingest([folder], store, entities=False)
+        second = ingest([folder, later], store, entities=False)
+        [group] = duplicate_groups(store)
+        assert (first.duplicates, second.duplicates, len(group.copies)) == (1, 1, 2)
+        # the canonical file is replaced by something else: its copies are checked again
+        (folder / "a-original.txt").write_text("2019年某县林业工作总结\n" + "全年植树造林1.2万亩。" * 3, encoding="utf-8")
+        ingest([folder, later], store, entities=False)
+        [group] = duplicate_groups(store)
+    # neither has a publication date: the longer one is canonical
+    assert Path(group.canonical["source"]).name == "c-rewrite.txt"
+    assert [Path(c["source"]).name for c in group.copies] == ["b-repost.html"]

@@ -43,6 +43,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
+from zongjie.analysis.duplicates import Signature, find_duplicates, save_signature, signature
 from zongjie.corpus.document import Document
 from zongjie.corpus.documents import read_path
 from zongjie.corpus.read import ReadFailure, iter_files
@@ -98,7 +99,7 @@ class DocResult:
     prepared: Prepared | None
     extract_error: tuple[str, str, str] | None = None  # (reason, error class, message)
     store_error: tuple[str, str, str] | None = None
-    signature: Any = None  # reserved for near-duplicate detection
+    signature: Signature | None = None  # MinHash, for near-duplicates
 
 
 Message = tuple[str, Any]
@@ -145,7 +146,7 @@ def process_document(doc: Document, *, entities: bool = True) -> DocResult:
     except StoreError as exc:  # an offset outside the text: the store would refuse the document
         prepared = None
         store_error = (exc.reason, type(exc).__name__, str(exc))
-    return DocResult(doc, prepared, extract_error, store_error)
+    return DocResult(doc, prepared, extract_error, store_error, signature(doc.text))
 
 
 # ---------------------------------------------------------------------------
@@ -508,6 +509,7 @@ class _Writer:
         if self.store.add_document(doc, file_info=self.info, pipeline_version=PIPELINE_VERSION,
                                    prepared=result.prepared):
             self.report.added += 1
+            save_signature(self.store, doc.id, result.signature)
         self.docs += 1
         self.batch_size += 1
         self.commit_if_due()
@@ -543,6 +545,7 @@ def ingest(
     scheduler: str | None = None,
     batch_docs: int = BATCH_DOCS,
     batch_seconds: float = BATCH_SECONDS,
+    duplicates: bool = True,
     **options,
 ) -> IngestReport:
     """Ingest every file under ``paths`` into ``store``.
@@ -555,6 +558,8 @@ def ingest(
         batch_docs, batch_seconds: a transaction is committed after this many
             documents or seconds, whichever comes first.
         progress: called as ``progress(path, report)`` after each file is written.
+        duplicates: at the end, compare the new documents with the store and
+            group near-duplicates (``zongjie.analysis.duplicates``).
 
     Example::
 
@@ -588,4 +593,6 @@ def ingest(
             raise
         finally:
             stream.close()
+        if duplicates:
+            _checked, report.duplicates = find_duplicates(store)
     return report

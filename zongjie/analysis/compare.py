@@ -214,7 +214,9 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
         "i.value_max, i.unit, i.qualifier, i.kind, i.masked, i.suspect, i.comparison, s.text, s.start, "
         "i.sentence_id, i.start, i.\"end\", i.name_start "
         "FROM indicators i JOIN documents d ON d.id = i.document_id "
-        "LEFT JOIN sentences s ON s.id = i.sentence_id ORDER BY d.year, i.document_id, i.start"
+        "LEFT JOIN sentences s ON s.id = i.sentence_id "
+        "WHERE d.duplicate_of IS NULL "  # a reposted report counts once
+        "ORDER BY d.year, i.document_id, i.start"
     ).fetchall()
     previous: tuple[int | None, str, int] = (None, "", 0)  # sentence, name and end of the last fact
     for (fid, doc_id, title, year, doc_type, period, org, name, value, value_max, unit, qualifier, kind,

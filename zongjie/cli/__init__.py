@@ -77,6 +77,8 @@ def run_ingest(paths: list[str], db: str, *, quiet: bool = False, entities: bool
 def _print_report(report: Any, db: str) -> None:
     click.echo(f"files: {report.files} ({report.skipped} unchanged, skipped)")
     click.echo(f"documents: {report.documents} read, {report.added} new in {db}")
+    if getattr(report, "duplicates", 0):
+        click.echo(f"near-duplicates: {report.duplicates} new copies of another document (zongjie duplicates)")
     if report.errors:
         click.echo(f"errors: {report.error_count}")
         for reason, n in report.errors.most_common():
@@ -349,6 +351,7 @@ def demo_cmd(db: str) -> None:
 
 
 # Commands that live in their own modules register themselves on import.
+import zongjie.cli.duplicates  # noqa: E402,F401  (zongjie duplicates)
 import zongjie.cli.serve  # noqa: E402,F401
 import zongjie.cli.train  # noqa: E402,F401  (zongjie train / evaluate)
 from zongjie.cli import analysis  # noqa: E402,F401

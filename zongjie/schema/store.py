@@ -294,6 +294,12 @@ class Store:
                 raise self._store_error(e) from e
             raise
 
+    def write(self) -> Any:
+        """A write of one's own (``with store.write() as conn:``): a transaction, or a savepoint inside
+        a batch; committed at the end of the block, undone if it raises. For the analysis modules that
+        keep tables of their own (near-duplicates, audits)."""
+        return self._write()
+
     def _savepoint(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         """Inside a batch: one write is a SAVEPOINT, undone alone if it fails."""
         self._savepoints += 1

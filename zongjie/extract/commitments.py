@@ -289,3 +289,15 @@ def run_example(text: str, **options: Any) -> list[dict[str, Any]]:
 
     doc = read_text(text, year=options.get("year"))[0]
     return [c.as_dict() for c in find_commitments(doc, find_indicators(doc, find_quantities(doc.text)))]
+
+
+_LEGACY = {"_FUTURE": "future", "_RETROSPECTIVE": "retrospective", "_HARD": "hard", "_SOFT": "soft",
+           "_PLANNED": "planned", "_DELIVERABLE": "deliverable"}
+
+
+def __getattr__(name: str) -> Any:
+    """The compiled patterns under the names they had before they moved to
+    rules/commitments.yaml (models.roles imports _FUTURE and _RETROSPECTIVE)."""
+    if name in _LEGACY:
+        return getattr(_rules(), _LEGACY[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

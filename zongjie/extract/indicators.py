@@ -508,3 +508,14 @@ def run_example(text: str, **options: Any) -> list[dict[str, Any]]:
     found = find_indicators(doc, find_quantities(doc.text))
     items += [{**found[j].as_dict(), "rule": RULE_PER_HEAD} for j in per_head_suspects(found)]
     return items
+
+
+_LEGACY = {"_TARGET_WORDS": "target_words", "_RETRO": "retro", "_COPULA": "copula", "_LEADING": "leading"}
+
+
+def __getattr__(name: str) -> Any:
+    """The compiled patterns under the names they had before they moved to
+    rules/indicators.yaml (models.roles imports _TARGET_WORDS and _RETRO)."""
+    if name in _LEGACY:
+        return getattr(_rules(), _LEGACY[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

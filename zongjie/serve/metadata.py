@@ -76,6 +76,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "ocr_confidence": "识别置信度 · mean OCR confidence (0–1) of scanned pages; empty when no page was OCR'd. Review low values",
             "ocr": "识别信息 · JSON: OCR engine and confidence per scanned page",
             "pipeline_version": "版本 · zongjie version that made the row",
+            "duplicate_of": "重复于 · near-duplicate (repost, rewrite) of this canonical document; empty if canonical or unique",
+            "duplicate_similarity": "相似度 · Jaccard similarity (character 5-grams) to the canonical copy",
         },
         facets=["year", "period", "doc_type", {"zongjie": "entity"}, "org", "format"],
         label_column="title",
@@ -189,6 +191,17 @@ TABLES: dict[str, dict[str, Any]] = {
          "error_class": "异常类 · Python exception class", "message": "信息 · message", "at": "时间 · when (UTC)"},
         facets=["reason", "stage"],
     ),
+    "document_signatures": _table(
+        "文档指纹", "Document signatures",
+        "MinHash signature of each document, to find reposts and rewrites. 近似重复检测用。",
+        {"document_id": "文档 · documents.id", "shingles": "片段数 · distinct character 5-grams",
+         "minhash": "指纹 · 128 uint32 MinHash values", "checked": "已比对 · 1 once compared with the store"},
+    ),
+    "document_lsh": _table(
+        "指纹分桶", "Signature bands",
+        "The signatures cut into 32 bands: documents sharing a band are compared. 局部敏感哈希分桶。",
+        {"band": "分桶 · hash of one band (plus band number × 2^32)", "document_id": "文档 · documents.id"},
+    ),
     "migrations": _table(
         "迁移", "Migrations", "Schema migrations applied to this store. 数据库结构版本。",
         {"version": "版本 · migration number", "name": "名称 · migration function", "applied_at": "时间 · UTC"},
@@ -206,13 +219,16 @@ TABLES: dict[str, dict[str, Any]] = {
     ),
     "audits": _table(
         "目标审计", "Audits",
-        "Each target checked against what a later report says happened: met, not_met, partly, unknown. "
+        "Each target checked against what a later report says happened: met, not_met, partly, no_evidence. "
         "目标与实际对照。Click a quote to see it in its document.",
         {"id": "编号 · id", "entity": "主体 · entity: body or region (全国, 广东省)",
          "indicator": "规范指标 · canonical indicator", "period": "期间 · period the target is for (2025, 2024-H2)",
-         "status": "审计结论 · status: met (完成), not_met (未完成), partly, unknown…",
-         "reason": "理由 · why, in words", "direction": "方向 · higher or lower is better",
-         "strength": "力度 · strength of the target's wording (确保, 力争)",
+         "status": "审计结论 · status: met (完成), not_met (未完成), partly (部分完成), no_evidence (无证据, never guessed)",
+         "reason": "理由 · why, in words",
+         "evidence": "证据类型 · evidence: figure (a number compared), statement (目标没有完成, 超额完成), "
+                     "count (parts of a deliverable); empty without evidence",
+         "direction": "方向 · floor (at or above is met) or ceiling (at or below is met)",
+         "strength": "力度 · strength of the target's wording: hard (确保), soft (力争), planned (将, 预期)",
          "target_indicator_id": "目标指标 · indicators.id of the target",
          "target_commitment_id": "目标承诺 · commitments.id of the target",
          "target_document_id": "目标文档 · document stating the target",
@@ -223,9 +239,11 @@ TABLES: dict[str, dict[str, Any]] = {
          "result_indicator_id": "结果指标 · indicators.id of the result",
          "result_document_id": "结果文档 · document reporting the result",
          "result_value": "实际值 · actual value (unit in result_unit)", "result_unit": "实际单位 · unit",
+         "result_qualifier": "实际限定 · about, at_least, at_most, over",
          "result_quote": "实际原文 · the result as written (click: show it in its document)",
-         "result_start": "实际起 · offset in the result document", "result_end": "实际止 · end offset"},
-        facets=["status", "entity", "indicator", "period", "direction", "strength"],
+         "result_start": "实际起 · offset in the result document", "result_end": "实际止 · end offset",
+         "audited_at": "审计时间 · when the row was written (UTC)"},
+        facets=["status", "entity", "indicator", "period", "evidence", "direction", "strength"],
     ),
 }
 

@@ -71,6 +71,7 @@ class _Rules:
     clause_units: frozenset[str]
     clause_lead: re.Pattern[str]
     clause_max: int
+    light_verb: re.Pattern[str]
     scope_word: re.Pattern[str]
     count_units: frozenset[str]
 
@@ -100,6 +101,7 @@ def _rules() -> _Rules:
         past_clause=regex(RULE_KIND_PAST), elided=regex(RULE_ELIDED), distributed=regex(RULE_SHARED),
         clause_units=frozenset(rs.by_id(RULE_RIGHT_CLAUSE).options["units"]),
         clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
+        light_verb=re.compile(rs.by_id(RULE_RIGHT_CLAUSE).options["light_verb"]),
         scope_item=regex(RULE_SCOPE), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
         per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
         count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
@@ -221,7 +223,9 @@ def right_clause(text: str, end: int, limit: int) -> tuple[str, int]:
     lead = R.clause_lead.match(phrase)
     start = end + (lead.end() if lead else 0)
     phrase = phrase[lead.end():] if lead else phrase
-    if len(phrase) < 2 or re.search(r"[\d０-９xX*＊]", phrase) or not re.match(r"[\u4e00-\u9fa5A-Za-z“]", phrase):
+    # up to the next number: 完成了42人有偿供血人员采血监测和300份… → 有偿供血人员采血监测
+    phrase = re.sub(r"[和及与、]?[\d０-９xX*＊].*$", "", phrase)
+    if len(phrase) < 2 or not re.match(r"[\u4e00-\u9fa5A-Za-z“]", phrase):
         return "", end
     return phrase[:R.clause_max], start
 
@@ -461,10 +465,11 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 rule = RULE_SCOPE
             elif prev and prev.name and not name and text[max(floor, q.start - 1):q.start] == "占":
                 name = prev.name + "占比"  # 国家基本药物x种，占x%
-            if not name and (q.unit or "") in _rules().clause_units:
+            if (q.unit or "") in _rules().clause_units and (not name or _rules().light_verb.search(name)):
                 # 对7403人次进行了免费施药, 已有226对准婚新人到…: what the clause says of them
-                name, name_start = right_clause(text, q.end, limit)
-                rule = RULE_RIGHT_CLAUSE if name else rule
+                cname, cstart = right_clause(text, q.end, limit)
+                if cname:
+                    name, name_start, rule = cname, cstart, RULE_RIGHT_CLAUSE
             if not name:
                 # 、x% after a named one: the list continues the previous name
                 if re.search(r"[、和]\s*$", text[max(floor, num_start - 2):num_start]) and prev_name:

@@ -334,6 +334,7 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
     """Names for quantities listed after 分别: 城镇职工、居民参保率分别达x%、x% → 城镇职工参保率, 居民参保率."""
     names: dict[int, str] = {}
     text = doc.text
+    last_group: tuple[int, list[str]] = (-1, [])  # end of the last list named, and its names
     for i, q in enumerate(quantities):
         pre = text[max(0, q.start - 40): q.start]
         m = _rules().distributed.search(pre)
@@ -347,6 +348,15 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
             j += 1
         subject, _ = left_name(text, q.start - len(m.group(0)), 0, keep_list=True)
         items = [s for s in re.split(r"[、和及与]", subject) if s]
+        verb = m.group(0)[2:]
+        prev_end, prev_names = last_group
+        if not items and verb and len(prev_names) == len(group) >= 2 and prev_end <= q.start \
+                and not re.search(r"[。；;！？\n]", text[prev_end:q.start]):
+            # 旅客和货邮吞吐量分别达到1.35亿人次、453.8万吨，分别增长8.3%、7.9%: the same list again
+            for idx, item in zip(group, prev_names, strict=True):
+                names[idx] = _elided_base(item) + verb
+            last_group = (quantities[group[-1]].end, [names[idx] for idx in group])
+            continue
         if len(items) != len(group) or len(group) < 2:
             continue
         last = items[-1]
@@ -360,7 +370,17 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
         for idx, item in zip(group, items, strict=True):
             # no shared head (能耗和二氧化碳排放分别降低): each item is a whole name
             names[idx] = item if head == last or item.endswith(head) else item + head
+        last_group = (quantities[group[-1]].end, [names[idx] for idx in group])
     return names
+
+
+_COMPARED_TO = re.compile(r"^(?:比上年同期|比去年同期|比上年|比去年|同比|环比|较上年|较去年)")
+_CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升)$")
+
+
+def _elided_base(name: str) -> str:
+    """A name without the change it states: 出口增长 → 出口."""
+    return _CHANGE_END.sub("", name) or name
 
 
 def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_start: int | None) -> str:
@@ -374,9 +394,10 @@ def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_s
     prev = found[-1]
     if prev.sentence != s_idx or not prev.name:
         return ""
-    if not re.fullmatch(r"\s*[，,、]?\s*", text[prev.end:name_start]):
+    # a comma, or a short verb and a comma (赤字率拟按4%左右安排、比上年提高1个百分点)
+    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*", text[prev.end:name_start]):
         return ""
-    return re.sub(r"(?:比上年|比去年|同比|较上年)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升)$", "", prev.name)
+    return _CHANGE_END.sub("", prev.name)
 
 
 def _share_word(a: str, b: str) -> bool:
@@ -479,7 +500,7 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
         if rule == RULE_LEFT and name and _rules().elided.match(name):
             subject = _elided_subject(text, out, s_idx, name_start)
             if subject:
-                name, rule = subject + name[-2:], RULE_ELIDED
+                name, rule = subject + _COMPARED_TO.sub("", name), RULE_ELIDED
         kind = "target" if kind_rule(doc, sentence, q) in _TARGET_RULES else "actual"
         out.append(Indicator(
             start=q.start, end=q.end, name=name, value=q.value, unit=q.unit, kind=kind, rule=f"{q.rule}+{rule}",

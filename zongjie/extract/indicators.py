@@ -330,9 +330,15 @@ def is_target(doc: Document, sentence: Sentence | None, q: Quantity) -> bool:
     return kind_rule(doc, sentence, q) in _TARGET_RULES
 
 
-def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
-    """Names for quantities listed after 分别: 城镇职工、居民参保率分别达x%、x% → 城镇职工参保率, 居民参保率."""
+def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, str], dict[int, tuple[int, str]]]:
+    """Names for quantities listed after 分别: 城镇职工、居民参保率分别达x%、x% → 城镇职工参保率, 居民参保率.
+
+    Also, for a list after 分别增长 that names nothing, the figures it follows
+    (接待国内游客4.16亿人次、入境游客936万人次，分别增长6.7%、39.6%): index →
+    (index of the figure it changes, the verb), resolved once those are named.
+    """
     names: dict[int, str] = {}
+    follows: dict[int, tuple[int, str]] = {}
     text = doc.text
     last_group: tuple[int, list[str]] = (-1, [])  # end of the last list named, and its names
     for i, q in enumerate(quantities):
@@ -357,6 +363,12 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
                 names[idx] = _elided_base(item) + verb
             last_group = (quantities[group[-1]].end, [names[idx] for idx in group])
             continue
+        first = group[0] - len(group)
+        if not items and verb and len(group) >= 2 and first >= 0 \
+                and not re.search(r"[。；;！？\n]", text[quantities[first].start:q.start]):
+            for k, idx in enumerate(group):
+                follows[idx] = (first + k, verb)
+            continue
         if len(items) != len(group) or len(group) < 2:
             continue
         last = items[-1]
@@ -371,7 +383,7 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
             # no shared head (能耗和二氧化碳排放分别降低): each item is a whole name
             names[idx] = item if head == last or item.endswith(head) else item + head
         last_group = (quantities[group[-1]].end, [names[idx] for idx in group])
-    return names
+    return names, follows
 
 
 _COMPARED_TO = re.compile(r"^(?:比上年同期|比去年同期|比上年|比去年|同比|环比|较上年|较去年)")
@@ -443,7 +455,7 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
     """
     text = doc.text
     sentences = doc.sentences
-    shared = _distributed(doc, quantities)
+    shared, follows = _distributed(doc, quantities)
     out: list[Indicator] = []
     prev_name = ""
     for i, q in enumerate(quantities):
@@ -509,6 +521,11 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             name_end=(name_start + len(name)) if name_start is not None else None, sentence=s_idx,
         ))
         prev_name = name
+    for idx, (antecedent, verb) in follows.items():
+        own = re.sub(r"^分别", "", out[idx].name)
+        if out[antecedent].name and (not own or _rules().elided.match(own)):
+            out[idx].name, out[idx].name_start, out[idx].name_end = _elided_base(out[antecedent].name) + verb, None, None
+            out[idx].rule = out[idx].rule.rsplit("+", 1)[0] + "+" + RULE_SHARED
     for j in per_head_suspects(out):
         out[j].suspect = True
     return out

@@ -40,6 +40,7 @@ RULE_ELIDED = "indicator.name_elided_subject.v1"
 RULE_PER_HEAD = "indicator.suspect_per_head.v1"
 RULE_SCOPE = "indicator.name_other_level.v1"
 RULE_RIGHT_CLAUSE = "indicator.name_right_clause.v1"
+RULE_FROM_TO = "indicator.name_from_to.v1"
 
 _LIST_SEP = "、"
 
@@ -72,6 +73,7 @@ class _Rules:
     clause_lead: re.Pattern[str]
     clause_max: int
     light_verb: re.Pattern[str]
+    from_to: re.Pattern[str]
     scope_word: re.Pattern[str]
     count_units: frozenset[str]
 
@@ -102,7 +104,7 @@ def _rules() -> _Rules:
         clause_units=frozenset(rs.by_id(RULE_RIGHT_CLAUSE).options["units"]),
         clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
         light_verb=re.compile(rs.by_id(RULE_RIGHT_CLAUSE).options["light_verb"]),
-        scope_item=regex(RULE_SCOPE), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
+        scope_item=regex(RULE_SCOPE), from_to=regex(RULE_FROM_TO), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
         per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
         count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
     )
@@ -488,6 +490,9 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 # 125家定点医疗机构，其中A类32家: a class of the things just counted
                 head = re.sub(r"^(?:[A-Za-z甲乙丙丁一二三四]类|[省市县区国]级)", "", prev.name)
                 name = name + head
+            elif prev and prev.name and not name and _rules().from_to.fullmatch(text[floor:num_start]):
+                # 经营主体从689万户增至951万户: the level reached is the same thing's
+                name, name_start, rule = prev.name, prev.name_start, RULE_FROM_TO
             elif prev and not name and (scope := _rules().scope_item.fullmatch(text[floor:num_start])) \
                     and (same := next((o for o in reversed(out) if o.sentence == s_idx and o.unit == q.unit), None)) \
                     and same.name:

@@ -41,6 +41,8 @@ RULE_PER_HEAD = "indicator.suspect_per_head.v1"
 RULE_SCOPE = "indicator.name_other_level.v1"
 RULE_RIGHT_CLAUSE = "indicator.name_right_clause.v1"
 RULE_FROM_TO = "indicator.name_from_to.v1"
+RULE_FUND = "indicator.name_fund_after.v1"
+RULE_MODIFIER = "indicator.name_shared_modifier.v1"
 
 _LIST_SEP = "、"
 
@@ -74,6 +76,8 @@ class _Rules:
     clause_max: int
     light_verb: re.Pattern[str]
     from_to: re.Pattern[str]
+    fund_after: re.Pattern[str]
+    shared_modifier: re.Pattern[str]
     scope_word: re.Pattern[str]
     count_units: frozenset[str]
 
@@ -104,7 +108,8 @@ def _rules() -> _Rules:
         clause_units=frozenset(rs.by_id(RULE_RIGHT_CLAUSE).options["units"]),
         clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
         light_verb=re.compile(rs.by_id(RULE_RIGHT_CLAUSE).options["light_verb"]),
-        scope_item=regex(RULE_SCOPE), from_to=regex(RULE_FROM_TO), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
+        scope_item=regex(RULE_SCOPE), from_to=regex(RULE_FROM_TO), fund_after=regex(RULE_FUND),
+        shared_modifier=regex(RULE_MODIFIER), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
         per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
         count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
     )
@@ -478,14 +483,23 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 rname, rstart = right_name(text, q.end, limit, cut)
                 if rname:
                     name, name_start, rule = rname, rstart, RULE_RIGHT
-            if rule == RULE_LEFT and q.unit == "元":
+            if rule == RULE_LEFT and q.unit in ("元", None):
                 m = _rules().money_verb.search(name)
-                if m:
+                # 安排x万医药卫生体制改革综合配套资金: the fund named after the amount
+                fund = _rules().fund_after.match(text, q.end, limit) if m or not name else None
+                if fund:
+                    name, name_start, rule = fund.group(1), fund.start(1), RULE_FUND
+                elif m and q.unit == "元":
                     name, name_start = m.group(0), name_start + m.start()
             if name and rule == RULE_LEFT and q.unit == "人" and not _rules().person_end.search(name) \
                     and len(name) <= 2 and q.comparison is None:
                 name = name + "人数"  # 建档62.03万人: the number of people 建档
             prev = out[-1] if out and out[-1].sentence == s_idx else None
+            if rule == RULE_LEFT and prev and name and "的" not in name and len(name) <= 4 and q.unit == prev.unit \
+                    and (mod := _rules().shared_modifier.search(prev.name)) \
+                    and re.fullmatch(r"\s*[，,、]\s*", text[prev.end:name_start or q.start]):
+                # 接受管理的65岁以上老年人3.9万人，高血压4.2万人: the list shares 接受管理的
+                name, name_start, rule = mod.group(0) + name, None, RULE_MODIFIER
             if prev and prev.name and re.fullmatch(r"[A-Za-z甲乙丙丁一二三四]类|[省市县区国]级", name or ""):
                 # 125家定点医疗机构，其中A类32家: a class of the things just counted
                 head = re.sub(r"^(?:[A-Za-z甲乙丙丁一二三四]类|[省市县区国]级)", "", prev.name)

@@ -130,13 +130,17 @@ def _units(text: str, start: int, end: int) -> list[_Clause]:
         units: list[_Clause] = []
         if first > 1:  # several lead clauses: a statement of their own
             units.append(_Clause(pieces[0].start, pieces[first - 1].end))
+        past = False  # the last unit ended in a clause that reports the past
         for i, (c, checkable) in enumerate(zip(pieces, marks, strict=True)):
+            retro = bool(_rules().retrospective.search(text, c.start, c.end))
             if i == first:  # one lead clause goes with it (加强健康教育，全面开展…宣传)
                 units.append(_Clause(pieces[0].start if first == 1 else c.start, c.end))
-            elif checkable and i > first:
+            elif i > first and (checkable or retro != past):
+                # a new promise, or the turn to (or from) what was done: 利用3年时间对…进行培训，…，今年又进行了第二轮培训
                 units.append(_Clause(c.start, c.end))
             elif i > first:
                 units[-1].end = c.end  # …启动jci认证医院创建，提升涉外门诊服务品质
+            past = retro if i >= first else past
         out.extend(units)
     return out
 

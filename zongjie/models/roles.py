@@ -226,11 +226,11 @@ def choose_thresholds(examples: Sequence[Example] | None = None) -> dict[str, di
     Returns, for each, the threshold with the best accuracy (ties: the higher,
     which overrules less), that accuracy, the rules' accuracy and the count.
     """
+    # the rules' own patterns (extract/rules/commitments.yaml and indicators.yaml)
     from zongjie.extract import commitments, indicators
 
-    # the rules' own patterns (rules/commitments.yaml, rules/indicators.yaml)
-    _FUTURE, _RETROSPECTIVE = commitments._rules().future, commitments._rules().retrospective
-    _TARGET_WORDS, _RETRO = indicators._rules().target_words, indicators._rules().retro
+    future, retrospective = commitments._rules().future, commitments._rules().retrospective
+    target_words, retro = indicators._rules().target_words, indicators._rules().retro
 
     examples = list(examples if examples is not None else load_examples())
     p = out_of_fold(examples)
@@ -238,11 +238,11 @@ def choose_thresholds(examples: Sequence[Example] | None = None) -> dict[str, di
     forward = [column[label] for label in _FORWARD]
 
     def marked(text: str) -> bool:
-        return bool(_FUTURE.search(text)) and not _RETROSPECTIVE.search(text)
+        return bool(future.search(text)) and not retrospective.search(text)
 
     def goal(text: str) -> bool:
-        last = next(reversed(list(_TARGET_WORDS.finditer(text))), None)
-        return bool(re.search(r"\d", text)) and last is not None and not _RETRO.search(text, last.end())
+        last = next(reversed(list(target_words.finditer(text))), None)
+        return bool(re.search(r"\d", text)) and last is not None and not retro.search(text, last.end())
 
     cases = {
         # name: (subset, whether the rules are right, P that overrules the rules)

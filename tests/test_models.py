@@ -205,3 +205,14 @@ def test_ingested_store_records_which_model_made_an_entity(tmp_path):
     with sqlite3.connect(db) as conn:
         rows = dict(conn.execute("SELECT text, rule FROM entities WHERE label = 'CAMPAIGN'").fetchall())
     assert rows == {"“净菜进京”": model_tag("ner"), "“健康使者”": "entity.campaign_keyword.v1"}
+
+
+def test_extract_rules_only_leaves_the_models_out(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("2025年工作安排\n推进“净菜进京”，开展“健康使者”活动。\n", encoding="utf-8")
+    rules = {}
+    for flags in ([], ["--rules-only"]):
+        result = CliRunner().invoke(cli, ["extract", str(path), "--format", "json", *flags], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        rules[bool(flags)] = [e["rule"] for e in json.loads(result.output)["documents"][0]["entities"]]
+    assert model_tag("ner") in rules[False] and model_tag("ner") not in rules[True]

@@ -170,7 +170,7 @@ def test_the_whole_pipeline_grounds_every_fact(text):
     """What ingest does to a document: every fact lies in the text, and the store accepts it."""
     from zongjie.corpus.documents import read_text
     from zongjie.extract.pipeline import extract
-    from zongjie.schema.store import _prepare
+    from zongjie.schema.store import prepare_document
 
     docs = read_text(text)
     assume(docs)
@@ -182,7 +182,7 @@ def test_the_whole_pipeline_grounds_every_fact(text):
                     assert 0 <= f.start <= f.end <= len(doc.text), (kind, f)
                     if isinstance(getattr(f, "text", None), str):
                         assert doc.text[f.start : f.end] == f.text, (kind, f)
-        _prepare(doc, facts)  # raises StoreError on any offset or sentence the store would refuse
+        prepare_document(doc, facts)  # raises StoreError on any offset or sentence the store would refuse
 
 
 # --- decoding ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The facts extraction produces. Every one is grounded: ``start``/``end``
 are character offsets into the document's ``text`` and ``rule`` names the
-rule (``quantity.approx_over.v1``) or model (``model:ner@0.1.0``) that made it.
+rule (``quantity.approx_over.v1``) or model (``model:ner@1``) that made it.
 """
 
 from __future__ import annotations

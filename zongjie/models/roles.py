@@ -189,7 +189,7 @@ TAG = model_tag("roles")
 # - a figure that only a goal word made a target outside a plan part becomes
 #   actual when P(achievement) of its sentence is at least ACHIEVED.
 NOT_FORWARD = 0.75
-ACHIEVED = 0.85  # re-chosen when the goal words moved to rules/indicators.yaml (行动计划, 经过…努力 no goal)
+ACHIEVED = 0.85
 THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 _FORWARD = ("commitment", "target")
 
@@ -226,8 +226,11 @@ def choose_thresholds(examples: Sequence[Example] | None = None) -> dict[str, di
     Returns, for each, the threshold with the best accuracy (ties: the higher,
     which overrules less), that accuracy, the rules' accuracy and the count.
     """
-    from zongjie.extract.commitments import _FUTURE, _RETROSPECTIVE
-    from zongjie.extract.indicators import _RETRO, _TARGET_WORDS
+    # the rules' own patterns (extract/rules/commitments.yaml and indicators.yaml)
+    from zongjie.extract import commitments, indicators
+
+    future, retrospective = commitments._rules().future, commitments._rules().retrospective
+    target_words, retro = indicators._rules().target_words, indicators._rules().retro
 
     examples = list(examples if examples is not None else load_examples())
     p = out_of_fold(examples)
@@ -235,11 +238,11 @@ def choose_thresholds(examples: Sequence[Example] | None = None) -> dict[str, di
     forward = [column[label] for label in _FORWARD]
 
     def marked(text: str) -> bool:
-        return bool(_FUTURE.search(text)) and not _RETROSPECTIVE.search(text)
+        return bool(future.search(text)) and not retrospective.search(text)
 
     def goal(text: str) -> bool:
-        last = next(reversed(list(_TARGET_WORDS.finditer(text))), None)
-        return bool(re.search(r"\d", text)) and last is not None and not _RETRO.search(text, last.end())
+        last = next(reversed(list(target_words.finditer(text))), None)
+        return bool(re.search(r"\d", text)) and last is not None and not retro.search(text, last.end())
 
     cases = {
         # name: (subset, whether the rules are right, P that overrules the rules)

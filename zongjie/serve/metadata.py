@@ -23,7 +23,7 @@ _FACT_COLUMNS = {
     "sentence_id": "句子 · sentence: sentences.id of the sentence holding the fact (NULL for titles)",
     "start": "起 · start: character offset of the fact in documents.text (0-based, code points)",
     "end": "止 · end: offset just after the fact; the span is text[start:end]",
-    "rule": "规则 · rule: id of the rule (quantity.approx_over.v1) or model (model:ner@0.1.0) that produced the fact",
+    "rule": "规则 · rule: id of the rule (quantity.approx_over.v1) or model (model:ner@1) that produced the fact",
 }
 _VALUE_COLUMNS = {
     "value": "数值 · value, in the unit of the unit column with the multiplier applied (3000万元 → 30000000); NULL when masked",

@@ -155,12 +155,17 @@ def _plan_year(doc: Document) -> int | None:
     return year
 
 
-def _heading_deadline(doc: Document, section: Section) -> tuple[str | None, bool]:
-    """The end of the period a plan heading names (下半年工作打算 → YYYY-12-31); (deadline, named)."""
+def _heading_deadline(doc: Document, section: Section, next_year: bool = False) -> tuple[str | None, bool]:
+    """The end of the period a plan heading names (下半年工作打算 → YYYY-12-31); (deadline, named).
+
+    ``next_year``: as in ``_deadline``, 年底 in a heading of the plan part of a
+    full-year summary means the coming year's end.
+    """
     if not section.heading:
         return None, False
-    times = find_times(section.heading, doc.meta.year, doc.meta.period, year_masked=doc.meta.year_masked)
-    ends = [t.to for t in times if t.to]
+    year = doc.meta.year
+    times = find_times(section.heading, year, doc.meta.period, year_masked=doc.meta.year_masked)
+    ends = [_next_year_end(t.text, t.to, year) if next_year else t.to for t in times if t.to]
     if ends:
         return max(ends), True
     if any(t.masked for t in times):
@@ -168,6 +173,13 @@ def _heading_deadline(doc: Document, section: Section) -> tuple[str | None, bool
     return None, False
 
 
+
+
+def _next_year_end(text: str, end: str, year: int | None) -> str:
+    """年内, 年底… resolved to the report's year, moved to the coming year."""
+    if year is not None and _rules().this_year.match(text) and end.startswith(str(year)):
+        return str(year + 1) + end[4:]
+    return end
 
 
 def _deadline(text: str, doc: Document, next_year: bool) -> tuple[str | None, bool]:
@@ -187,10 +199,7 @@ def _deadline(text: str, doc: Document, next_year: bool) -> tuple[str | None, bo
     for t in times:
         if not t.to:
             continue
-        end = t.to
-        if next_year and year is not None and _rules().this_year.match(t.text) and end.startswith(str(year)):
-            end = str(year + 1) + end[4:]
-        ends.append(end)
+        ends.append(_next_year_end(t.text, t.to, year) if next_year else t.to)
     return (max(ends) if ends else None), True
 
 
@@ -254,7 +263,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 key = id(section)
                 if key not in heading_cache:
                     # the nearest plan heading above that names a period
-                    heading_cache[key] = _inherited(doc, section)
+                    heading_cache[key] = _inherited(doc, section, next_year)
                 deadline = heading_cache[key][0]
             target = next((t for t in targets if c.start <= t.start < c.end), None)
             strength = "hard" if _rules().hard.search(body) else "soft" if _rules().soft.search(body) else \
@@ -269,7 +278,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
     return out
 
 
-def _inherited(doc: Document, section: Section) -> tuple[str | None, bool]:
+def _inherited(doc: Document, section: Section, next_year: bool = False) -> tuple[str | None, bool]:
     """Walk up from a section to the plan headings above it; the first that names a period decides."""
     idx = doc.sections.index(section)
     level = section.level + 1
@@ -277,7 +286,7 @@ def _inherited(doc: Document, section: Section) -> tuple[str | None, bool]:
         if s.level >= level or s.role != "plan":
             continue
         level = s.level
-        deadline, named = _heading_deadline(doc, s)
+        deadline, named = _heading_deadline(doc, s, next_year)
         if named:
             return deadline, True
         if level <= 1:

@@ -141,6 +141,13 @@ def test_year_end_in_a_numbered_plan_item_of_a_full_year_summary_is_next_year():
         "年底前完成县中医院迁建工程": "2020-12-31", "新增床位200张": "2020-12-31"}
 
 
+def test_commitments_of_a_plan_document_are_due_by_the_end_of_its_year():
+    text = "市卫生健康委2024年工作要点\n一、重点任务\n县域内就诊率达到90%以上。\n二、保障措施\n6月底前出台培养方案。"
+    _doc, facts = facts_of(text)
+    assert {c.text: c.deadline for c in facts.commitments} == {
+        "县域内就诊率达到90%以上": "2024-12-31", "6月底前出台培养方案": "2024-06-30"}
+
+
 def test_future_marker_outside_plan_part():
     doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
     assert ("区医院住院大楼正在抓紧装修，年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]

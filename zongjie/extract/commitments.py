@@ -279,7 +279,12 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
 
 
 def _inherited(doc: Document, section: Section, next_year: bool = False) -> tuple[str | None, bool]:
-    """Walk up from a section to the plan headings above it; the first that names a period decides."""
+    """Walk up from a section to the plan headings above it; the first that names a period decides.
+
+    The title heads a plan document (2024年工作要点): its period is the last
+    resort. A part that names no period (下一步工作打算) under a title of another
+    kind has none.
+    """
     idx = doc.sections.index(section)
     level = section.level + 1
     for s in reversed(doc.sections[: idx + 1]):
@@ -289,7 +294,7 @@ def _inherited(doc: Document, section: Section, next_year: bool = False) -> tupl
         deadline, named = _heading_deadline(doc, s, next_year)
         if named:
             return deadline, True
-        if level <= 1:
+        if level <= 1 and doc.meta.doc_type != "plan":
             break
     return None, False
 

@@ -50,6 +50,7 @@ _LIST_SEP = "、"
 @dataclass(frozen=True)
 class _Rules:
     boundary: re.Pattern[str]
+    aside: re.Pattern[str]
     copula: re.Pattern[str]
     leading: re.Pattern[str]
     weak_left: re.Pattern[str]
@@ -97,7 +98,7 @@ def _rules() -> _Rules:
         return rx
 
     return _Rules(
-        boundary=part("boundary"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
+        boundary=part("boundary"), aside=part("aside"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
         person_end=part("person_end"), money_verb=part("money_verb"), preposition=part("preposition"),
         rate_head=part("rate_head"), owner_end=part("owner_end"), retro=part("retro"),
         counters=frozenset(str(rs.data["counters"])), right_stop=frozenset(str(rs.data["right_stop"]).split()),
@@ -133,7 +134,9 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     lo = max(floor, start - 40)
     window = text[lo:start]
     cut = 0
-    for m in _rules().boundary.finditer(window):
+    # a short aside inside a name is no boundary: 每千人口执业（助理）医师数
+    scan = _rules().aside.sub(lambda m: "字" * len(m.group(0)), window)
+    for m in _rules().boundary.finditer(scan):
         cut = m.end()
     window = window[cut:]
     name = _strip_copula(re.sub(r"(?:每年|年度|年|每)$", "", window.rstrip()))

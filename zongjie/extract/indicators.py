@@ -140,7 +140,7 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
         cut = m.end()
     window = window[cut:]
     name = _strip_copula(re.sub(r"(?:每年|年度|年|每)$", "", window.rstrip()))
-    name = re.sub(r"^(?:和|及|与|以及|或|还|也|又)", "", name)
+    name = re.sub(r"^(?:和|及(?!时)|与|以及|或|还|也|又)", "", name)  # 及时率 keeps its 及
     lead = _rules().leading.match(name)
     offset = lo + cut
     if lead:
@@ -156,7 +156,7 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     if m and m.end() < len(name):
         name, offset = name[m.end():], offset + m.end()
     # X和Y率: the number belongs to the last of the joined names
-    m = re.match(r".*(?:和|及|与)(?=[\u4e00-\u9fa5]{2,}$)", name)
+    m = re.match(r".*(?:和|及(?!时)|与)(?=[\u4e00-\u9fa5]{2,}$)", name)
     if m and re.search(r"(?:率|比例|比重|数)$", name):
         name, offset = name[m.end():], offset + m.end()
     if len(name) < 2 or _rules().weak_left.match(name):
@@ -529,6 +529,9 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 cname, cstart = right_clause(text, q.end, limit)
                 if cname:
                     name, name_start, rule = cname, cstart, RULE_RIGHT_CLAUSE
+            if not name and prev and prev.name and prev.end == num_start:
+                # 传染病12种386例: a second figure right after the first counts the same thing
+                name, name_start = prev.name, prev.name_start
             if not name:
                 # 、x% after a named one: the list continues the previous name
                 if re.search(r"[、和]\s*$", text[max(floor, num_start - 2):num_start]) and prev_name:

@@ -186,6 +186,8 @@ def test_every_fact_points_into_the_text():
             assert doc.text[c.start:c.end] == c.text
         for i in facts.indicators:
             assert 0 <= i.start < i.end <= len(doc.text) and i.rule
+            if i.name_start is not None:  # a name with a span is the text there
+                assert doc.text[i.name_start:i.name_end] == i.name
 
 
 # ---------------------------------------------------------------- the dev gold, where it is beside the project

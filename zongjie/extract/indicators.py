@@ -140,9 +140,11 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
         cut = m.end()
     window = window[cut:]
     name = _strip_copula(re.sub(r"(?:每年|年度|年|每)$", "", window.rstrip()))
-    name = re.sub(r"^(?:和|及(?!时)|与|以及|或|还|也|又)", "", name)  # 及时率 keeps its 及
-    lead = _rules().leading.match(name)
     offset = lo + cut
+    conj = re.match(r"(?:和|及(?!时)|与|以及|或|还|也|又)", name)  # 及时率 keeps its 及
+    if conj:
+        name, offset = name[conj.end():], offset + conj.end()
+    lead = _rules().leading.match(name)
     if lead:
         name, offset = name[lead.end():], offset + lead.end()
     # an enumeration before the name (A、B、C类) belongs to the list, not this item
@@ -400,8 +402,9 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, s
     return names, follows
 
 
-_COMPARED_TO = re.compile(r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年)")
-_CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升)$")
+_COMPARED_TO = re.compile(
+    r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年|与(?:上年|去年)(?:同期)?相比|同期相比)")
+_CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升|缩短|延长)$")
 
 
 def _elided_base(name: str) -> str:
@@ -421,7 +424,7 @@ def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_s
     if prev.sentence != s_idx or not prev.name:
         return ""
     # a comma, or a short verb and a comma (赤字率拟按4%左右安排、比上年提高1个百分点)
-    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*", text[prev.end:name_start]):
+    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*(?:与|和|较|比)?(?:去年|上年)?", text[prev.end:name_start]):
         return ""
     return _CHANGE_END.sub("", prev.name)
 
@@ -542,6 +545,8 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             subject = _elided_subject(text, out, s_idx, name_start)
             if subject:
                 name, rule = subject + _COMPARED_TO.sub("", name), RULE_ELIDED
+        if name_start is not None and text[name_start:name_start + len(name)] != name:
+            name_start = None  # a name made up from several places (国内生产总值 + 增长): no single span
         kind = "target" if kind_rule(doc, sentence, q) in _TARGET_RULES else "actual"
         out.append(Indicator(
             start=q.start, end=q.end, name=name, value=q.value, unit=q.unit, kind=kind, rule=f"{q.rule}+{rule}",

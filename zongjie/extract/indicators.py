@@ -15,6 +15,7 @@ The word lists and rules (naming and kind) live in rules/indicators.yaml, with e
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from collections.abc import Sequence
@@ -131,7 +132,7 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
 
     ``keep_list`` keeps an enumeration (城镇职工、居民参保率) whole, for 分别.
     """
-    lo = max(floor, start - 40)
+    lo = max(floor, start - (60 if keep_list else 40))
     window = text[lo:start]
     cut = 0
     # a short aside inside a name is no boundary: 每千人口执业（助理）医师数
@@ -163,9 +164,10 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
         name, offset = name[m.end():], offset + m.end()
     if len(name) < 2 or _rules().weak_left.match(name):
         return "", offset + len(name)
-    if len(name) > 24:
-        offset += len(name) - 24
-        name = name[-24:]
+    cap = 48 if keep_list else 24  # a list holds several names
+    if len(name) > cap:
+        offset += len(name) - cap
+        name = name[-cap:]
     return name, offset
 
 
@@ -363,9 +365,14 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, s
         j = i + 1
         while j < len(quantities) and re.fullmatch(r"\s*(?:、|和|及|与|,|，)\s*", text[quantities[j - 1].end: quantities[j].start]):
             group.append(j)
+            if quantities[j].comparison is None and q.comparison is not None:
+                # 分别增长10.9%、10.4%: the second is as much a change as the first
+                quantities[j] = dataclasses.replace(quantities[j], comparison=q.comparison)
             j += 1
         subject, _ = left_name(text, q.start - len(m.group(0)), 0, keep_list=True)
-        items = [s for s in re.split(r"[、和及与]", subject) if s]
+        items = [s for s in subject.split("、") if s]  # 信息传输软件和信息技术服务业、租赁和商务服务业…
+        if len(items) != len(group):
+            items = [s for s in re.split(r"[、和及与]", subject) if s]
         verb = m.group(0)[2:]
         prev_end, prev_names = last_group
         if not items and verb and len(prev_names) == len(group) >= 2 and prev_end <= q.start \
@@ -388,18 +395,33 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, s
         if len(items) != len(group) or len(group) < 2:
             continue
         last = items[-1]
-        # the shared head: the last item's tail after the words the first item does not have
-        head = last
-        for k in range(len(last)):
-            if last[k:] and not items[0].endswith(last[k:]):
-                head = last[k:]
-                break
-        head = re.sub(r"^[\u4e00-\u9fa5]{0,2}?(?=(?:参保率|参合率|覆盖率|比例|比率|率|人数|数))", "", head) or head
+        head = _shared_head(items[0], last)
+        # 高技术制造业、装备制造业增加值分别增长8.9%、7.7%: each is a change
+        change = verb if _CHANGE_END.search(verb) else ""
         for idx, item in zip(group, items, strict=True):
             # no shared head (能耗和二氧化碳排放分别降低): each item is a whole name
-            names[idx] = item if head == last or item.endswith(head) else item + head
+            names[idx] = (item if head == last or item.endswith(head) else item + head) + change
         last_group = (quantities[group[-1]].end, [names[idx] for idx in group])
     return names, follows
+
+
+def _shared_head(first: str, last: str) -> str:
+    """The head the items of a list share, written once after the last one.
+
+    高技术制造业、装备制造业增加值 → 增加值 (the first item's end, 制造业, is found
+    in the last, and what follows it there is the head); 城镇职工、居民参保率 →
+    参保率. The last item whole when nothing is shared.
+    """
+    for n in range(min(len(first), len(last) - 1), 1, -1):
+        i = last.rfind(first[-n:])
+        if i >= 0 and i + n < len(last):
+            return last[i + n:]
+    head = last
+    for k in range(len(last)):
+        if last[k:] and not first.endswith(last[k:]):
+            head = last[k:]
+            break
+    return re.sub(r"^[\u4e00-\u9fa5]{0,2}?(?=(?:参保率|参合率|覆盖率|比例|比率|率|人数|数))", "", head) or head
 
 
 _COMPARED_TO = re.compile(

@@ -554,6 +554,11 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 cname, cstart = right_clause(text, q.end, limit)
                 if cname:
                     name, name_start, rule = cname, cstart, RULE_RIGHT_CLAUSE
+            if not name and q.unit == "%" and text[q.end:q.end + 1] == "的":
+                # 全市共有**%的村屯将粪堆、柴草移至村外: the share of those the clause speaks of
+                cname, cstart = right_clause(text, q.end + 1, limit)
+                if cname:
+                    name, name_start, rule = cname + "比例", None, RULE_RIGHT_CLAUSE
             if not name and prev and prev.name and prev.end == num_start:
                 # 传染病12种386例: a second figure right after the first counts the same thing
                 name, name_start = prev.name, prev.name_start

@@ -46,6 +46,7 @@ RULE_FUND = "indicator.name_fund_after.v1"
 RULE_MODIFIER = "indicator.name_shared_modifier.v1"
 
 _LIST_SEP = "、"
+_PEOPLE = frozenset({"名", "人", "位"})
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ class Words:
         return out
 
 
-def right_name(text: str, end: int, limit: int, cut: Words | None = None) -> tuple[str, int]:
+def right_name(text: str, end: int, limit: int, cut: Words | None = None, unit: str | None = None) -> tuple[str, int]:
     """The noun phrase after a counted quantity (7个|基层医疗卫生单位).
 
     ``cut``: the document's words, if segmented already; the window after the
@@ -215,8 +216,8 @@ def right_name(text: str, end: int, limit: int, cut: Words | None = None) -> tup
     head_start = end
     if "的" in phrase:
         i = phrase.rfind("的")
-        if _rules().owner_end.search(phrase[:i]):
-            phrase = phrase[:i]  # 20个临床质控中心的技术指导作用: the centres are counted
+        if _rules().owner_end.search(phrase[:i]) or (unit in _PEOPLE and _rules().person_end.search(phrase[:i])):
+            phrase = phrase[:i]  # 20个临床质控中心的技术指导作用, ****名从业人员的健康检查: those are counted
         else:
             phrase, head_start = phrase[i + 1:], end + i + 1  # 72个省统一规划的村卫生所
     if len(phrase) < 2 or not re.match(r"[\u4e00-\u9fa5A-Za-z“(（]", phrase):
@@ -512,7 +513,7 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             name, name_start = left_name(text, q.start, floor)
             counted = (q.unit or "")[:1] in _rules().counters and len(q.unit or "") <= 2
             if counted:
-                rname, rstart = right_name(text, q.end, limit, cut)
+                rname, rstart = right_name(text, q.end, limit, cut, q.unit)
                 if rname:
                     name, name_start, rule = rname, rstart, RULE_RIGHT
             if rule == RULE_LEFT and q.unit in ("元", None):

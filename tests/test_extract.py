@@ -148,6 +148,15 @@ def test_commitments_of_a_plan_document_are_due_by_the_end_of_its_year():
         "县域内就诊率达到90%以上": "2024-12-31", "6月底前出台培养方案": "2024-06-30"}
 
 
+def test_a_line_that_opens_a_plan_part_with_figures_holds_promises():
+    text = ("2023年乡镇卫生院上半年工作总结\n一、医疗业务\n门诊量1.8万人次。\n三、下半年工作打算\n"
+            "下半年将重点做好家庭医生签约工作，签约率力争达到40%，确保完成全年建档任务。")
+    _doc, facts = facts_of(text)
+    assert "签约率力争达到40%" in [c.text for c in facts.commitments]
+    (target,) = [i for i in facts.indicators if i.value == 40]
+    assert (target.kind, target.name) == ("target", "签约率")
+
+
 def test_future_marker_outside_plan_part():
     doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
     assert ("区医院住院大楼正在抓紧装修，年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]

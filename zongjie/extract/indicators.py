@@ -371,6 +371,8 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, s
                 quantities[j] = dataclasses.replace(quantities[j], comparison=q.comparison)
             j += 1
         subject, _ = left_name(text, q.start - len(m.group(0)), 0, keep_list=True)
+        if _COMPARED_ONLY.fullmatch(subject):
+            subject = ""  # 与去年同期比分别增长6%和4.5%: nothing named, the figures before are
         items = [s for s in subject.split("、") if s]  # 信息传输软件和信息技术服务业、租赁和商务服务业…
         if len(items) != len(group):
             items = [s for s in re.split(r"[、和及与]", subject) if s]
@@ -386,7 +388,8 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, s
         first = group[0] - len(group)
         if len(items) <= 1 and (verb or items) and len(group) >= 2 and first >= 0 \
                 and not re.search(r"[。；;！？\n]", text[quantities[first].start:q.start]) \
-                and all(re.search(r"^[^，,]*[、和及与][^，,]*$", text[quantities[k].end:quantities[k + 1].start])
+                and all(re.search(r"^[^，,]*[、和及与][^，,]*$" if items else r"^[^。；;]*$",
+                                  text[quantities[k].end:quantities[k + 1].start])
                         for k in range(first, group[0] - 1)):
             # 分别增长6.7%、39.6% or 规范管理率分别为82%、79% after as many figures:
             # each is said of the figure in the same place
@@ -425,8 +428,9 @@ def _shared_head(first: str, last: str) -> str:
     return re.sub(r"^[\u4e00-\u9fa5]{0,2}?(?=(?:参保率|参合率|覆盖率|比例|比率|率|人数|数))", "", head) or head
 
 
+_COMPARED_ONLY = re.compile(r"(?:与|和|较|比)?(?:上年|去年)?(?:同期)?(?:相)?比?|同比|环比")
 _COMPARED_TO = re.compile(
-    r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年|与(?:上年|去年)(?:同期)?相比|同期相比)")
+    r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年|与(?:上年|去年)(?:同期)?相?比|同期相?比)")
 _CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升|缩短|延长)$")
 
 
@@ -584,7 +588,7 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
         ))
         prev_name = name
     for idx, (antecedent, verb) in follows.items():
-        own = re.sub(r"^分别", "", out[idx].name)
+        own = _COMPARED_TO.sub("", out[idx].name.replace("分别", ""))
         if out[antecedent].name and (not own or own == verb or _rules().elided.match(own)):
             out[idx].name, out[idx].name_start, out[idx].name_end = _elided_base(out[antecedent].name) + verb, None, None
             out[idx].rule = out[idx].rule.rsplit("+", 1)[0] + "+" + RULE_SHARED

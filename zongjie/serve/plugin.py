@@ -378,7 +378,8 @@ async def chart_page(datasette: Any, request: Any) -> Response:
         charts.append({"series": s, "svg": svg, "audits": audits})
     return Response.html(await datasette.render_template(
         "zongjie_chart.html",
-        {"indicator": indicator, "entity": entity, "charts": charts, "database": db.name, "prefix": PREFIX,
+        {"indicator": indicator, "canonical": pages.canonical_of(indicator), "entity": entity, "charts": charts,
+         "database": db.name, "prefix": PREFIX,
          "targets_url": f"/{db.name}/indicator_targets?" + urllib.parse.urlencode({"indicator": indicator}),
          "audits_url": (f"/{db.name}/audits?" + urllib.parse.urlencode({"indicator": pages.canonical_of(indicator)})
                         if statuses else None)},

@@ -352,6 +352,29 @@ def test_chart_counts_a_reposted_report_once(store):
     assert city.count('class="zj-dot zj-actual"') == 1 and city.count('class="zj-dot zj-target"') == 2
 
 
+def _copy(store, path):
+    src, dst = sqlite3.connect(store), sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    return dst
+
+
+def test_charts_list_reads_the_stored_canonical_indicators(store, tmp_path):
+    """Where indicator_canonical is filled, the list is one query over it; empty, names are worked out live."""
+    renamed = _copy(store, tmp_path / "renamed.db")
+    renamed.execute("UPDATE indicator_canonical SET canonical = '地区经济增速' WHERE canonical = 'GDP增长'")
+    renamed.commit()
+    renamed.close()
+    emptied = _copy(store, tmp_path / "emptied.db")
+    emptied.execute("DELETE FROM indicator_canonical")
+    emptied.commit()
+    emptied.close()
+    (from_table,) = fetch(tmp_path / "renamed.db", "/-/zongjie/charts")
+    (live,) = fetch(tmp_path / "emptied.db", "/-/zongjie/charts")
+    assert ">地区经济增速</a>" in from_table.text and ">GDP增长</a>" not in from_table.text
+    assert ">GDP增长</a>" in live.text
+
+
 def test_chart_of_an_unknown_indicator_says_so(store):
     (chart,) = fetch(store, f"/-/zongjie/chart?indicator={q('不存在的指标')}")
     assert chart.status_code == 200 and "no values found" in chart.text

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from zongjie.analysis.compare import best, entity_of, group, indicator_facts
+from zongjie.analysis.compare import best, entity_of, group, indicator_facts, period_of
 from zongjie.extract.segment import fts_query
 from zongjie.schema.store import _highlight_spans
 
@@ -110,6 +110,13 @@ def search(conn: sqlite3.Connection, query: str, *, year: int | None = None, lim
             highlights=[(start + a, start + b) for a, b in spans], duplicate_of=dup_of, duplicate_title=dup_title,
         ))
     return result
+
+
+def _has_canonical_table(conn: sqlite3.Connection) -> bool:
+    """Whether ``indicator_canonical`` is there and filled (``zongjie audit --save``, the end of an ingest)."""
+    if "indicator_canonical" not in tables(conn):
+        return False
+    return conn.execute("SELECT 1 FROM indicator_canonical LIMIT 1").fetchone() is not None
 
 
 def _has_duplicates(conn: sqlite3.Connection) -> bool:
@@ -239,18 +246,35 @@ def _document_pieces(text: str, lo: int, hi: int, span: tuple[int, int] | None,
 
 
 def indicator_list(conn: sqlite3.Connection, *, limit: int = 200) -> list[dict[str, Any]]:
-    """Canonical indicators with values over at least one period, most facts first."""
-    facts = indicator_facts(SimpleNamespace(db=conn))
+    """Canonical indicators with values over at least one period, most facts first.
+
+    From the stored ``indicator_canonical`` table where the store has it (one
+    SQL query, however many names), else by working out each name's
+    canonical indicator as ``zongjie compare`` does.
+    """
     counts: dict[str, dict[str, Any]] = {}
-    for f in facts:
-        if f.value is None:
-            continue
-        row = counts.setdefault(f.indicator, {"indicator": f.indicator, "facts": 0, "targets": 0,
-                                              "periods": set(), "entities": set()})
-        row["facts"] += 1
-        row["targets"] += f.kind == "target"
-        row["periods"].add(f.period)
-        row["entities"].add(f.entity)
+
+    def add(indicator: str, kind: str, n: int, period: str | None, entity: str) -> None:
+        row = counts.setdefault(indicator, {"indicator": indicator, "facts": 0, "targets": 0,
+                                            "periods": set(), "entities": set()})
+        row["facts"] += n
+        row["targets"] += n if kind == "target" else 0
+        row["periods"].add(period)
+        row["entities"].add(entity)
+
+    if _has_canonical_table(conn):
+        not_copy = "AND d.duplicate_of IS NULL" if _has_duplicates(conn) else ""
+        for indicator, kind, doc_type, year, period, org, title, n in conn.execute(f"""
+                SELECT c.canonical, i.kind, d.doc_type, d.year, d.period, d.org, d.title, count(*)
+                FROM indicators i JOIN indicator_canonical c ON c.indicator_id = i.id
+                JOIN documents d ON d.id = i.document_id
+                WHERE i.value IS NOT NULL {not_copy}
+                GROUP BY c.canonical, i.kind, d.id"""):
+            add(indicator, kind, n, period_of(kind, doc_type, year, period), entity_of(org, title))
+    else:
+        for f in indicator_facts(SimpleNamespace(db=conn)):
+            if f.value is not None:
+                add(f.indicator, f.kind, 1, f.period, f.entity)
     rows = [dict(r, periods=len(r["periods"] - {None}), entities=sorted(r["entities"])) for r in counts.values()]
     # indicators seen in several periods first: those are the ones worth a chart
     rows.sort(key=lambda r: (-(r["periods"] > 1), -r["facts"], r["indicator"]))

@@ -242,6 +242,19 @@ def test_canned_queries(store):
     assert review.status_code == 200
 
 
+def test_masked_and_suspect_values_await_review(store):
+    both, masked, suspect = fetch(store, "/store/awaiting_review?flag=", "/store/awaiting_review?flag=masked",
+                                  "/store/awaiting_review?flag=suspect")
+    # the links to the facts (the description names 直报率20230% as an example)
+    assert ">x%</a>" in both.text and ">20230%</a>" in both.text
+    assert ">x%</a>" in masked.text and ">20230%</a>" not in masked.text
+    assert ">20230%</a>" in suspect.text and ">x%</a>" not in suspect.text
+    # each one click from its document; the masked value is empty, never a guess
+    assert len(_span_links(both.text, "zj-fact")) >= 4
+    assert sqlite3.connect(store).execute("SELECT count(*) FROM indicators WHERE masked = 1 AND value IS NOT NULL"
+                                          ).fetchone()[0] == 0
+
+
 def test_audit_query_is_absent_without_the_audits_table(store, tmp_path):
     """A store from before the audits table (schema 4) is served without the query that needs it."""
     path = tmp_path / "old.db"

@@ -239,11 +239,18 @@ def extra_css_urls(view_name: str) -> list[str]:
 
 
 @hookimpl
-def menu_links(datasette: Any) -> list[dict[str, str]]:
-    return [
-        {"href": f"{PREFIX}/search", "label": "全文检索 · Search"},
-        {"href": f"{PREFIX}/charts", "label": "指标图表 · Charts"},
-    ]
+def menu_links(datasette: Any) -> Any:
+    async def links() -> list[dict[str, str]]:
+        out = [
+            {"href": f"{PREFIX}/search", "label": "全文检索 · Search"},
+            {"href": f"{PREFIX}/charts", "label": "指标图表 · Charts"},
+        ]
+        db = datasette.get_database()
+        if await db.table_exists("audits"):
+            out.append({"href": f"/{urllib.parse.quote(db.name)}/audits", "label": "目标审计 · Audits"})
+        return out
+
+    return links
 
 
 @hookimpl

@@ -413,6 +413,16 @@ def test_near_duplicates_are_faceted_and_linked_to_the_copy_kept(store):
            f'href="/-/zongjie/document/{canonical}">{title}</a>' in reposts.text
 
 
+def test_sentences_without_the_reposts(store):
+    copy, canonical, _ = _duplicate(store)
+    others = "&".join("_zj_duplicate=" + urllib.parse.quote_plus(v) for v in ("原件 has copies", "唯一 unique"))
+    everything, kept = fetch(store, f"/store/sentences?_search={q('幼儿园')}",
+                             f"/store/sentences?_search={q('幼儿园')}&{others}")
+    assert "3 rows" in everything.text and "2 rows" in kept.text
+    assert "近似重复 near-duplicate = 原件 has copies or 唯一 unique" in kept.text
+    assert 'data-column="近似重复 near-duplicate"' in everything.text
+
+
 def test_search_leaves_near_duplicates_out_unless_asked(store):
     copy, canonical, title = _duplicate(store)
     kept, everything = fetch(store, f"/-/zongjie/search?q={q('幼儿园')}", f"/-/zongjie/search?q={q('幼儿园')}&dups=1")

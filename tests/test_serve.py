@@ -188,6 +188,11 @@ def test_notes_and_units_are_shown_on_the_table_pages(store):
     assert "重复于 · near-duplicate" in documents.text and "审计结论 · status" in audits.text
     # a value's unit is in its own column, named in the note; fixed units through Datasette's units
     assert "目标单位 · unit" in audits.text
+    # and each value shown with its own row's unit (the stored value stays a bare number: json, CSV)
+    indicators, as_json = fetch(store, "/store/indicators?name=" + q("城镇新增就业") + "&kind=target",
+                                "/store/indicators.json?name=" + q("城镇新增就业") + "&kind=target&_shape=array")
+    assert '100,000<span class="zj-unit"> 人</span>' in indicators.text
+    assert 100000 in [r["value"] for r in as_json.json()]
     assert TABLES["documents"]["units"] == {"source_size": "byte", "source_mtime": "second"}
 
 

@@ -434,7 +434,8 @@ def test_search_leaves_near_duplicates_out_unless_asked(store):
     assert copy not in kept.text and canonical in kept.text
     assert "另有 1 条结果在近似重复文档" in kept.text and 'id="zj-show-dups" href="/-/zongjie/search?q=' in kept.text
     assert copy in everything.text and f"转载 near-duplicate of {title}" in everything.text
-    assert "近似重复文档" not in everything.text
+    assert "近似重复文档（转载）中的结果" in everything.text
+    assert f'id="zj-hide-dups" href="/-/zongjie/search?q={urllib.parse.quote_plus("幼儿园")}"' in everything.text
 
 
 def test_document_page_names_its_copies_and_its_original(store):

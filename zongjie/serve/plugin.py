@@ -326,7 +326,9 @@ async def search_page(datasette: Any, request: Any) -> Response:
         {"query": query, "year": year, "result": result, "hits": hits, "database": db.name,
          "prefix": PREFIX, "duplicates": duplicates,
          "with_duplicates": f"{PREFIX}/search?" + urllib.parse.urlencode(
-             {"q": query, **({"year": year} if year is not None else {}), "dups": "1"})},
+             {"q": query, **({"year": year} if year is not None else {}), "dups": "1"}),
+         "without_duplicates": f"{PREFIX}/search?" + urllib.parse.urlencode(
+             {"q": query, **({"year": year} if year is not None else {})})},
         request=request,
     ))
 

@@ -575,6 +575,8 @@ def test_demo_ends_with_a_cross_year_table_and_an_audit_summary(tmp_path):
         ("高新技术“精英行动”企业达【220家】", "新增【46家】高新技术“精英行动”企业", False),  # a flow against a level
         ("新增公园【120座】", "PM2.5年均浓度为26.3微克/立方米，新增公园【127座】", True),  # 年均 of another figure
         ("粮食产量达【436亿斤】", "粮食总产达【446.1亿斤】", True),
+        # the later report's own target list
+        ("粮食产量【511万吨】以上", "今年经济社会发展的主要预期目标是：城镇新增就业50万人；粮食产量【513万吨】以上", False),
     ],
 )
 def test_only_comparable_figures_are_evidence(target_quote, result_quote, comparable):
@@ -604,3 +606,19 @@ def test_a_ceiling_word_inside_the_name_is_not_a_ceiling(tmp_path):
         ingest([str(folder)], s, entities=False)
         (pair,) = [p for p in audit(s)["pairs"] if "托位" in p["indicator"]]
     assert (pair["target"]["direction"], pair["status"]) == ("floor", "met")
+
+
+def test_a_ranked_figure_is_no_target():
+    from zongjie.analysis.audit import _not_a_target
+    from zongjie.analysis.compare import Fact
+
+    def fact(quote):
+        start = quote.index("5%")
+        return Fact(id=1, document_id="d", doc=None, doc_year=2025, doc_type="report", entity="宁夏回族自治区",
+                    period="2025", name="社会消费品零售总额增长", indicator="社会消费品零售总额增长", method=None,
+                    value=5.0, value_max=None, unit="%", qualifier=None, kind="target", masked=False, suspect=False,
+                    comparison=None, quote=quote, clause=quote[:start], sentence_id=1, start=start, end=start + 2,
+                    direction="floor", strength=None)
+
+    assert _not_a_target(fact("固定资产投资增长7.9%、居全国第三，社会消费品零售总额增长5%、居全国第六"))
+    assert not _not_a_target(fact("主要预期目标是：社会消费品零售总额增长5%左右，居民收入稳步增长"))

@@ -211,8 +211,11 @@ NOT_MEASURES = frozenset({"期", "届", "号", "版", "代", "轮"})
 
 def _not_a_target(f: Fact) -> bool:
     """A fact the audit leaves out: a 'target' in the review of a report (预计全省地区生产总值迈上14万亿元
-    looks back at last year) unless its sentence lists the main targets, or a number that measures nothing."""
+    looks back at last year) unless its sentence lists the main targets, a 'target' ranked right after
+    its number (增长5%、居全国第六 was achieved), or a number that measures nothing."""
     if (f.unit or "") in NOT_MEASURES:
+        return True
+    if f.kind == "target" and _ACHIEVED.search(f.quote[max(0, f.end - f.sentence_start):][:12]):
         return True
     return (f.kind == "target" and f.section_role == "review" and f.doc_type in ("report", "plan")
             and not _main_target(f))
@@ -460,6 +463,10 @@ _PLANNED = re.compile(r"今年拟|拟安排|拟按|拟发行|预期目标|力争
 # an average or total over years right before the number (城镇新增就业年均超过70万人)
 _YEARS = re.compile(r"年均|累计|五年|以来|期间")
 _FLOW = ("新增", "新建", "新开工", "新引进", "新认定")
+# the later report listing its own targets (今年经济社会发展的主要预期目标是：…粮食产量513万吨以上)
+_TARGET_LIST = re.compile(r"预期目标是|预期目标为|主要目标是|主要预期目标：")
+# a rank or a record is something achieved, not a target (社会消费品零售总额增长5%、居全国第六)
+_ACHIEVED = re.compile(r"居全国第|居全国前|位居全国|位列全国|创历史新高|历史最好")
 
 
 def _before(f: Fact, width: int = 6) -> str:
@@ -480,7 +487,7 @@ def _comparable(result: Fact, target_fact: Fact) -> bool:
         return False
     if _YEARS.search(_before(result, 8)) and not _YEARS.search(_before(target_fact, 8)):
         return False
-    if _PLANNED.search(result.clause):
+    if _PLANNED.search(result.clause) or _TARGET_LIST.search(result.quote):
         return False
     flow_r = any(w in result.name or w in _before(result) for w in _FLOW)
     flow_t = any(w in target_fact.name or w in _before(target_fact) for w in _FLOW)

@@ -575,6 +575,8 @@ def test_demo_ends_with_a_cross_year_table_and_an_audit_summary(tmp_path):
         ("高新技术“精英行动”企业达【220家】", "新增【46家】高新技术“精英行动”企业", False),  # a flow against a level
         ("新增公园【120座】", "PM2.5年均浓度为26.3微克/立方米，新增公园【127座】", True),  # 年均 of another figure
         ("粮食产量达【436亿斤】", "粮食总产达【446.1亿斤】", True),
+        ("城镇新增就业【50万人】以上", "退役军人、残疾人新增就业均超【7.3万人】", False),  # shared by several subjects
+        ("城镇调查失业率【5.5%】以内", "城镇调查失业率平均为【5.2%】", True),  # 平均 is not 均
         # the later report's own target list
         ("粮食产量【511万吨】以上", "今年经济社会发展的主要预期目标是：城镇新增就业50万人；粮食产量【513万吨】以上", False),
     ],

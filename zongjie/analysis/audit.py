@@ -461,8 +461,10 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
 # a plan in the later report (今年拟安排财政赤字9000亿元) is no result of the last one
 _PLANNED = re.compile(r"今年拟|拟安排|拟按|拟发行|预期目标|力争|争取")
 # an average or total over years right before the number (城镇新增就业年均超过70万人)
-_YEARS = re.compile(r"年均|累计|五年|以来|期间")
+_YEARS = re.compile(r"年均|累计|五年|以来|期间|平均每年|每年平均")
 _FLOW = ("新增", "新建", "新开工", "新引进", "新认定")
+# 均超7.3万人, 分别增长: one figure for several subjects (平均, 人均 are no such thing)
+_SHARED = re.compile(r"(?<![平人年])均(?!值|衡)|分别")
 # the later report listing its own targets (今年经济社会发展的主要预期目标是：…粮食产量513万吨以上)
 _TARGET_LIST = re.compile(r"预期目标是|预期目标为|主要目标是|主要预期目标：")
 # a rank or a record is something achieved, not a target (社会消费品零售总额增长5%、居全国第六)
@@ -479,19 +481,34 @@ def _comparable(result: Fact, target_fact: Fact) -> bool:
     """The result can be evidence for the target at all.
 
     Not a starting point (研发投入强度从2.77%提高到3.3%: 2.77% is where it
-    started), not an average over years (年均超过70万人) against a target for
-    one year, not a plan of the later report (今年拟安排…), and a flow
+    started), not an average or total over years (年均超过70万人; 6600万人
+    under 过去五年工作回顾) against a target for one year, not a plan of the later report (今年拟安排…), and a flow
     (新增46家) never against a level (企业达220家), nor a level against a flow.
     """
     if _before(result, 2).endswith(("从", "由")):
         return False
+    # 退役军人、残疾人新增就业均超7.3万人: a figure shared by several subjects is none of them alone
+    if _SHARED.search(_before(result, 4)):
+        return False
     if _YEARS.search(_before(result, 8)) and not _YEARS.search(_before(target_fact, 8)):
+        return False
+    if result.multi_year and not target_fact.multi_year and _total_of_years(result, target_fact):
         return False
     if _PLANNED.search(result.clause) or _TARGET_LIST.search(result.quote):
         return False
     flow_r = any(w in result.name or w in _before(result) for w in _FLOW)
     flow_t = any(w in target_fact.name or w in _before(target_fact) for w in _FLOW)
     return flow_r == flow_t
+
+
+def _total_of_years(result: Fact, target_fact: Fact) -> bool:
+    """A figure at least three times a yearly target, under a heading over several years
+    (过去五年工作回顾: 城镇新增就业6600万人 against 1100万人 a year), is a total of those years."""
+    if result.value is None or target_fact.value is None or target_fact.value <= 0:
+        return False
+    if result.unit != target_fact.unit or (result.unit or "") in _PERCENT_UNITS:
+        return False
+    return result.value >= 3 * target_fact.value
 
 
 def _later(result: Fact | Statement, target_fact: Fact) -> bool:

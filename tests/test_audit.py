@@ -624,3 +624,11 @@ def test_a_ranked_figure_is_no_target():
 
     assert _not_a_target(fact("固定资产投资增长7.9%、居全国第三，社会消费品零售总额增长5%、居全国第六"))
     assert not _not_a_target(fact("主要预期目标是：社会消费品零售总额增长5%左右，居民收入稳步增长"))
+
+
+def test_html_report_shows_statements_and_parts(stated, tmp_path):
+    page = tmp_path / "审计.html"
+    assert _run("audit", "--db", stated, "--format", "html", "-o", page).exit_code == 0
+    text = page.read_text("utf-8")
+    assert "a plain statement, no figure" in text and "<mark>预期增长目标未能实现</mark>" in text
+    assert "by part" in text and "<li>养老服务站: <span class=\"partly\">partly</span></li>" in text

@@ -127,6 +127,21 @@ def _quote(side: dict[str, Any] | None) -> str:
     return f'<blockquote>{body}</blockquote><div class="doc">{html.escape(str(where))}</div>'
 
 
+def _evidence(side: dict[str, Any] | None) -> str:
+    kind = (side or {}).get("evidence")
+    words = {"statement": "a plain statement, no figure", "count": "by part", "figure": "a figure"}
+    return f" ({html.escape(words.get(kind, str(kind)))})" if kind else ""
+
+
+def _parts(side: dict[str, Any] | None) -> str:
+    parts = (side or {}).get("parts")
+    if not parts:
+        return ""
+    items = "".join(f'<li>{html.escape(str(x["indicator"]))}: <span class="{html.escape(x["status"])}">'
+                    f'{html.escape(x["status"].replace("_", " "))}</span></li>' for x in parts)
+    return f"<ul>{items}</ul>"
+
+
 def audit_html(result: dict[str, Any], *, title: str = "zongjie audit") -> str:
     """One self-contained HTML page: a summary by entity and indicator, then every pair with both quotes.
 
@@ -160,7 +175,7 @@ def audit_html(result: dict[str, Any], *, title: str = "zongjie audit") -> str:
             f"{html.escape(p['status'].replace('_', ' '))}</span></h3>"
             f"<p>{html.escape(p['reason'])}</p>"
             f"<p><b>Target</b> ({html.escape(t['direction'])}){strength}</p>{_quote(t)}"
-            f"<p><b>Result</b></p>{_quote(p['result'])}</div>"
+            f"<p><b>Result</b>{_evidence(p['result'])}</p>{_quote(p['result'])}{_parts(p['result'])}</div>"
         )
     out.append("</body></html>")
     return "\n".join(out)

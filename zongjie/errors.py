@@ -101,3 +101,9 @@ class StoreFull(StoreError):
 
 class BadQuery(StoreError, ValueError):
     reason = "bad_query"
+
+
+class ClusterError(ZongjieError):
+    """The Dask scheduler of ``zongjie ingest --scheduler`` cannot be reached or used."""
+
+    reason = "cluster_unreachable"

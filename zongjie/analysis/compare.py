@@ -223,6 +223,7 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
         "FROM indicators i JOIN documents d ON d.id = i.document_id "
         "LEFT JOIN sentences s ON s.id = i.sentence_id "
         "LEFT JOIN sections sc ON sc.document_id = s.document_id AND sc.idx = s.section_idx "
+        "WHERE d.duplicate_of IS NULL "  # a reposted report counts once
         "ORDER BY d.year, i.document_id, i.start"
     ).fetchall()
     previous: tuple[int | None, str, int] = (None, "", 0)  # sentence, name and end of the last fact

@@ -45,23 +45,29 @@ def cli() -> None:
 # ---------------------------------------------------------------- ingest
 
 
-def run_ingest(paths: list[str], db: str, *, quiet: bool = False, entities: bool = True) -> Any:
+def run_ingest(paths: list[str], db: str, *, quiet: bool = False, entities: bool = True,
+               workers: int | None = None, scheduler: str | None = None) -> Any:
     from tqdm import tqdm
 
     from zongjie.corpus.read import iter_files
-    from zongjie.ingest import ingest
+    from zongjie.ingest import default_workers, ingest
     from zongjie.schema.store import Store
 
+    if workers is None:
+        workers = default_workers()
+    # counted lazily (a walk, no list of files) so that the bar can show an ETA
     total = sum(1 for _ in iter_files([Path(p) for p in paths]))
     with Store(db) as store:
         bar = tqdm(total=total, unit="file", disable=quiet or None, file=sys.stderr, dynamic_ncols=True)
 
         def progress(path, report):
             bar.update(1)
-            bar.set_postfix(docs=report.documents, errors=report.error_count, refresh=False)
+            bar.set_postfix(docs=report.documents, skipped=report.skipped, errors=report.error_count,
+                            refresh=False)
 
         try:
-            report = ingest(paths, store, progress=progress, entities=entities)
+            report = ingest(paths, store, progress=progress, entities=entities, workers=workers,
+                            scheduler=scheduler)
         finally:
             bar.close()
         stats = store.stats()
@@ -71,6 +77,8 @@ def run_ingest(paths: list[str], db: str, *, quiet: bool = False, entities: bool
 def _print_report(report: Any, db: str) -> None:
     click.echo(f"files: {report.files} ({report.skipped} unchanged, skipped)")
     click.echo(f"documents: {report.documents} read, {report.added} new in {db}")
+    if getattr(report, "duplicates", 0):
+        click.echo(f"near-duplicates: {report.duplicates} new copies of another document (zongjie duplicates)")
     if report.errors:
         click.echo(f"errors: {report.error_count}")
         for reason, n in report.errors.most_common():
@@ -88,18 +96,28 @@ def _print_report(report: Any, db: str) -> None:
 @_db_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-entities", is_flag=True, help="Skip entity recognition (faster).")
-def ingest_cmd(paths: tuple[str, ...], db: str, quiet: bool, no_entities: bool) -> None:
+@click.option("--workers", "-j", type=click.IntRange(min=0), default=None,
+              help="Worker processes reading and extracting (default: one per core; 0: in this process).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Read and extract on this Dask cluster instead (pip install 'zongjie[dask]').")
+def ingest_cmd(paths: tuple[str, ...], db: str, quiet: bool, no_entities: bool, workers: int | None,
+               scheduler: str | None) -> None:
     """Read files and folders (.docx .doc .wps .pdf .txt .html .jsonl .csv .zip) into the store.
 
     Each file becomes documents or a recorded error with its reason; a bad
-    file never stops the batch. Unchanged files are skipped on the next run.
+    file never stops the batch. Worker processes read and extract, one
+    writer commits in file order; unchanged files are skipped on the next
+    run, and an interrupted run continues where it stopped.
 
     \b
     Example:
       zongjie ingest 省政府工作报告2025/ 卫生局总结.zip --db reports.db
+      zongjie ingest 档案/ --db reports.db --workers 4
+      zongjie ingest /shared/档案/ --db reports.db --scheduler tcp://10.0.0.5:8786
     """
     try:
-        report, _stats = run_ingest(list(paths), db, quiet=quiet, entities=not no_entities)
+        report, _stats = run_ingest(list(paths), db, quiet=quiet, entities=not no_entities, workers=workers,
+                                    scheduler=scheduler)
     except ZongjieError as exc:
         raise click.ClickException(str(exc)) from exc
     _print_report(report, db)
@@ -198,7 +216,8 @@ def _fmt_value(value: Any, unit: Any, masked: bool = False, qualifier: Any = Non
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--no-entities", is_flag=True, help="Skip entity recognition (faster).")
-def extract_cmd(file: str, fmt: str, no_entities: bool) -> None:
+@click.option("--rules-only", is_flag=True, help="No learned model adds a fact (see README, Learned models).")
+def extract_cmd(file: str, fmt: str, no_entities: bool, rules_only: bool) -> None:
     """Extract indicators, commitments, times and entities from FILE.
 
     Every fact carries character offsets into the document's clean text and
@@ -218,7 +237,7 @@ def extract_cmd(file: str, fmt: str, no_entities: bool) -> None:
         if isinstance(item, ReadFailure):
             click.echo(f"{safe(item.source)}: {item.reason}: {safe(item.message)}", err=True)
             continue
-        docs.append((item, extract(item, entities=not no_entities)))
+        docs.append((item, extract(item, entities=not no_entities, models=not rules_only)))
     if fmt == "json":
         click.echo(json.dumps({"documents": [extract_json(d, f) for d, f in docs]}, ensure_ascii=False))
     else:
@@ -358,6 +377,7 @@ def _demo_compare_and_audit(store: Any, db: str) -> None:
 
 
 # Commands that live in their own modules register themselves on import.
+import zongjie.cli.duplicates  # noqa: E402,F401  (zongjie duplicates)
 import zongjie.cli.export  # noqa: E402,F401  (zongjie export)
 import zongjie.cli.serve  # noqa: E402,F401
 import zongjie.cli.train  # noqa: E402,F401  (zongjie train / evaluate)

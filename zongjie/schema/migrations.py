@@ -20,7 +20,7 @@ Tables are ``STRICT`` (SQLite ≥ 3.37): a float column refuses text, so a
 broken extractor fails loudly instead of storing ``"3000余"`` as a value.
 
     >>> latest_version()
-    3
+    5
 """
 
 from __future__ import annotations
@@ -375,6 +375,50 @@ def audits(conn: sqlite3.Connection) -> None:
         "CREATE INDEX audits_status ON audits (status)",
         "CREATE INDEX audits_target_document ON audits (target_document_id)",
         "CREATE INDEX audits_result_document ON audits (result_document_id)",
+    )
+
+
+# ---------------------------------------------------------------------------
+# 6: near-duplicate documents (reposts, pseudo-original rewrites)
+
+
+@migration(6)
+def near_duplicates(conn: sqlite3.Connection) -> None:
+    """``documents.duplicate_of`` (the canonical copy's id, NULL for a canonical or unique document),
+    ``duplicate_similarity`` (Jaccard similarity to it), each document's MinHash signature and its LSH bands.
+
+    When a canonical document is deleted (its file changed), its copies are
+    set free and marked for checking again at the next ingest.
+    """
+    _run(
+        conn,
+        "ALTER TABLE documents ADD COLUMN duplicate_of TEXT",
+        "ALTER TABLE documents ADD COLUMN duplicate_similarity REAL",
+        "CREATE INDEX documents_duplicate_of ON documents (duplicate_of) WHERE duplicate_of IS NOT NULL",
+        """
+        CREATE TABLE document_signatures (
+            document_id TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+            shingles INTEGER NOT NULL,
+            minhash BLOB NOT NULL,
+            checked INTEGER NOT NULL DEFAULT 0 CHECK (checked IN (0, 1))
+        ) STRICT
+        """,
+        "CREATE INDEX document_signatures_unchecked ON document_signatures (checked) WHERE checked = 0",
+        """
+        CREATE TABLE document_lsh (
+            band INTEGER NOT NULL,
+            document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE
+        ) STRICT
+        """,
+        "CREATE INDEX document_lsh_band ON document_lsh (band)",
+        "CREATE INDEX document_lsh_document ON document_lsh (document_id)",
+        """
+        CREATE TRIGGER documents_duplicates_ad AFTER DELETE ON documents BEGIN
+          UPDATE document_signatures SET checked = 0
+            WHERE document_id IN (SELECT id FROM documents WHERE duplicate_of = old.id);
+          UPDATE documents SET duplicate_of = NULL, duplicate_similarity = NULL WHERE duplicate_of = old.id;
+        END
+        """,
     )
 
 

@@ -167,6 +167,8 @@ class Store:
         self.timeout = timeout
         self._lock_fd: int | None = None
         self._lock_depth = 0
+        self._in_batch = False
+        self._savepoints = 0
         conn = self._connect()
         try:
             self.db = Database(conn)
@@ -268,7 +270,10 @@ class Store:
         self._require_writable()
         conn = self.db.conn
         if conn.in_transaction:
-            raise StoreError("a write is already in progress on this connection")
+            if not self._in_batch:
+                raise StoreError("a write is already in progress on this connection")
+            yield from self._savepoint(conn)
+            return
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
@@ -288,6 +293,90 @@ class Store:
             if isinstance(e, sqlite3.Error):
                 raise self._store_error(e) from e
             raise
+
+    def write(self) -> Any:
+        """A write of one's own (``with store.write() as conn:``): a transaction, or a savepoint inside
+        a batch; committed at the end of the block, undone if it raises. For the analysis modules that
+        keep tables of their own (near-duplicates, audits)."""
+        return self._write()
+
+    def _savepoint(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        """Inside a batch: one write is a SAVEPOINT, undone alone if it fails."""
+        self._savepoints += 1
+        name = f"zj_write_{self._savepoints}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+            conn.execute(f"RELEASE {name}")
+        except BaseException as e:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+            if isinstance(e, sqlite3.Error):
+                raise self._store_error(e) from e
+            raise
+
+    def begin_batch(self) -> None:
+        """Open a batch: one transaction (``BEGIN IMMEDIATE``) holding many writes.
+
+        Until :meth:`commit_batch`, each write (``add_document``,
+        ``record_error``, ``record_file``…) runs in its own SAVEPOINT: a write
+        that fails is undone alone and the batch goes on. A killed process
+        loses the open batch only, never part of a document.
+        """
+        self._require_writable()
+        conn = self.db.conn
+        if conn.in_transaction:
+            raise StoreError("a write is already in progress on this connection")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # see _write
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise self._store_error(e) from e
+        self._in_batch = True
+
+    def commit_batch(self) -> None:
+        """Commit the open batch (nothing happens if none is open)."""
+        conn = self.db.conn
+        self._in_batch = False
+        if not conn.in_transaction:
+            return
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise self._store_error(e) from e
+
+    def rollback_batch(self) -> None:
+        """Drop the open batch (nothing happens if none is open)."""
+        self._in_batch = False
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
+
+    @property
+    def in_batch(self) -> bool:
+        return self._in_batch and self.db.conn.in_transaction
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """A batch as a ``with`` block: committed at the end.
+
+        If the block raises, the writes that completed are still committed
+        (each is whole: its savepoint was released) and the error goes on.
+        """
+        self.begin_batch()
+        try:
+            yield
+        except BaseException:
+            try:
+                self.commit_batch()
+            except StoreError:
+                pass  # the batch is rolled back; the first error is the one to report
+            raise
+        self.commit_batch()
 
     @contextmanager
     def writer_lock(self, *, wait: float = 0.0) -> Iterator[None]:
@@ -361,6 +450,7 @@ class Store:
         *,
         file_info: FileInfo | None = None,
         pipeline_version: str | None = None,
+        prepared: Prepared | None = None,
     ) -> bool:
         """Store ``doc`` with its sections, sentences, index rows and ``facts``, in one transaction.
 
@@ -374,6 +464,9 @@ class Store:
             file_info: the source file's size, mtime and sha256.
             pipeline_version: recorded with the document; defaults to the
                 installed zongjie version.
+            prepared: ``prepare_document(doc, facts)`` done beforehand (by an
+                ingest worker process: the checks and the segmentation for the
+                index are its work, not the writer's); ``facts`` is then unused.
 
         Returns:
             True if the document was written; False if a document with the
@@ -393,7 +486,8 @@ class Store:
             StoreBusy: another process held the write lock past ``timeout``.
         """
         self._require_writable()
-        prepared = _prepare(doc, facts)
+        if prepared is None:
+            prepared = prepare_document(doc, facts)
         version = pipeline_version or _package_version()
         with self._write() as conn:
             self._delete_stale(conn, doc, file_info)
@@ -429,7 +523,7 @@ class Store:
         self,
         conn: sqlite3.Connection,
         doc: Document,
-        prepared: _Prepared,
+        prepared: Prepared,
         file_info: FileInfo | None,
         pipeline_version: str,
     ) -> None:
@@ -597,6 +691,14 @@ class Store:
             cur = conn.execute("DELETE FROM documents WHERE source = ?", (path,))
             conn.execute("DELETE FROM files WHERE path = ?", (path,))
             return cur.rowcount
+
+    def known_file(self, path: str) -> dict[str, Any] | None:
+        """The ``files`` row of ``path`` if it was ingested successfully, else None."""
+        cur = self.db.execute(
+            "SELECT path, size, mtime, sha256, documents FROM files WHERE path = ? AND status = 'ok'", (path,)
+        )
+        row = cur.fetchone()
+        return dict(zip([c[0] for c in cur.description], row, strict=True)) if row else None
 
     def file_seen(self, path: str, size: int, mtime: float) -> bool:
         """True if ``path`` was ingested successfully with this size and mtime.
@@ -783,13 +885,20 @@ class Store:
 
 
 @dataclass
-class _Prepared:
+class Prepared:
+    """A document's rows made ready for the store: index words and fact rows, checked."""
+
     words: list[str]
     # kind -> [(sentence idx or None, {column: value})]
     facts: dict[str, list[tuple[int | None, dict[str, Any]]]]
 
 
-def _prepare(doc: Document, facts: Mapping[str, Sequence[Any]] | None) -> _Prepared:
+def prepare_document(doc: Document, facts: Mapping[str, Sequence[Any]] | None) -> Prepared:
+    """Check ``doc``'s offsets and ``facts`` and segment its sentences for the index.
+
+    Raises:
+        StoreError: an offset outside the text, an unknown kind of fact…
+    """
     n = len(doc.text)
     where = f"document {doc.id} ({doc.source}{'!' + doc.member if doc.member else ''})"
 
@@ -837,7 +946,7 @@ def _prepare(doc: Document, facts: Mapping[str, Sequence[Any]] | None) -> _Prepa
             check_span(f"{kind}[{j}] ({getattr(fact, 'rule', '?')})", fact.start, fact.end)
             rows.append((sentence_of(fact), _FACT_ROW[kind](fact, doc.text)))
         out[kind] = rows
-    return _Prepared(words=[fts_text(s.text) for s in doc.sentences], facts=out)
+    return Prepared(words=[fts_text(s.text) for s in doc.sentences], facts=out)
 
 
 def _common(f: Any) -> dict[str, Any]:

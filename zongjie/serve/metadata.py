@@ -76,6 +76,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "ocr_confidence": "识别置信度 · mean OCR confidence (0–1) of scanned pages; empty when no page was OCR'd. Review low values",
             "ocr": "识别信息 · JSON: OCR engine and confidence per scanned page",
             "pipeline_version": "版本 · zongjie version that made the row",
+            "duplicate_of": "重复于 · near-duplicate (repost, rewrite) of this canonical document; empty if canonical or unique",
+            "duplicate_similarity": "相似度 · Jaccard similarity (character 5-grams) to the canonical copy",
         },
         facets=["year", "period", "doc_type", {"zongjie": "entity"}, "org", "format"],
         label_column="title",
@@ -188,6 +190,17 @@ TABLES: dict[str, dict[str, Any]] = {
          "reason": "原因 · reason code (encrypted, corrupt, unsupported_format, no_text_layer, …)",
          "error_class": "异常类 · Python exception class", "message": "信息 · message", "at": "时间 · when (UTC)"},
         facets=["reason", "stage"],
+    ),
+    "document_signatures": _table(
+        "文档指纹", "Document signatures",
+        "MinHash signature of each document, to find reposts and rewrites. 近似重复检测用。",
+        {"document_id": "文档 · documents.id", "shingles": "片段数 · distinct character 5-grams",
+         "minhash": "指纹 · 128 uint32 MinHash values", "checked": "已比对 · 1 once compared with the store"},
+    ),
+    "document_lsh": _table(
+        "指纹分桶", "Signature bands",
+        "The signatures cut into 32 bands: documents sharing a band are compared. 局部敏感哈希分桶。",
+        {"band": "分桶 · hash of one band (plus band number × 2^32)", "document_id": "文档 · documents.id"},
     ),
     "migrations": _table(
         "迁移", "Migrations", "Schema migrations applied to this store. 数据库结构版本。",

@@ -1,0 +1,337 @@
+"""Ingest at scale: worker processes, batches, crashes, incremental re-runs.
+
+Real worker processes (multiprocessing, forkserver) and a real SQLite store;
+the yardstick is the store made by the same batch read in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from _robust import zip_bytes
+
+from zongjie.ingest import ingest
+from zongjie.schema.store import TABLES, Store
+
+DATA = Path(__file__).parent / "data"
+# columns that say when, not what
+VOLATILE = {"ingested_at", "last_ingested_at", "at", "applied_at"}
+
+
+def _summary(i: int) -> str:
+    lines = [f"{2010 + i}年某县第{i}号卫生健康工作总结"]
+    for k in range(12):
+        lines.append(f"第{k + 1}项：新建村卫生室{i + k + 3}个，投入资金{(i + k) * 1.5:g}亿元，同比增长{(i + k) % 9 + 1}.{k % 7}%。")
+    return "\n".join(lines)
+
+
+def make_batch(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    for name in ("gov-page-with-nav.html", "web-forum-summary-2011.txt", "provincial-2025-word.docx",
+                 "national-gwr-slice.jsonl"):
+        shutil.copy(DATA / name, folder / name)
+    for i in range(6):
+        (folder / f"summary-{i:02d}.txt").write_text(_summary(i), encoding="utf-8")
+    (folder / "乡镇.zip").write_bytes(zip_bytes({f"乡镇/{j}.txt": _summary(20 + j).encode() for j in range(3)}))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "junk.docx").write_bytes(b"PK\x03\x04" + bytes(300))
+    return folder
+
+
+def table_rows(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every table (and the index), in rowid order, without the timestamps."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        out = {}
+        for table in (*TABLES, "sentences_fts"):
+            cur = conn.execute(f"SELECT rowid, * FROM [{table}] ORDER BY rowid")
+            names = [c[0] for c in cur.description]
+            keep = [i for i, n in enumerate(names) if n not in VOLATILE]
+            out[table] = [tuple(row[i] for i in keep) for row in cur]
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scale")
+    folder = make_batch(root / "batch")
+    db = root / "inline.db"
+    with Store(db) as store:
+        report = ingest([folder], store, entities=False, workers=0)
+    assert report.documents >= 15 and report.error_count == 2
+    return folder, db, report
+
+
+def test_worker_processes_write_exactly_what_one_process_writes(tmp_path, batch):
+    folder, reference, inline = batch
+    db = tmp_path / "pool.db"
+    with Store(db) as store:
+        report = ingest([folder], store, entities=False, workers=2, batch_docs=3)
+    assert len(set(report.worker_pids)) == 2
+    assert (report.files, report.documents, report.added, report.errors) == (
+        inline.files, inline.documents, inline.added, inline.errors)
+    assert table_rows(db) == table_rows(reference)
+
+
+def test_a_crashed_worker_costs_its_file_only(tmp_path):
+    """A worker killed by SIGSEGV mid-file: that file is recorded as worker_crashed, the batch goes on."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a-first.txt").write_text(_summary(1), encoding="utf-8")
+    # long enough to be still in the worker when the writer is done with a-first.txt
+    (folder / "b-slow.txt").write_text("\n".join(_summary(k) for k in range(200)), encoding="utf-8")
+    (folder / "c-last.txt").write_text(_summary(3), encoding="utf-8")
+    killed = []
+
+    def kill_worker(path, report):
+        if path.name == "a-first.txt":
+            [pid] = report.worker_pids
+            os.kill(pid, signal.SIGSEGV)
+            killed.append(pid)
+
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        report = ingest([folder], store, entities=False, workers=1, progress=kill_worker)
+        errors = store.errors()
+        files = {Path(r[0]).name: r[1:] for r in store.db.execute("SELECT path, status, reason FROM files")}
+        sources = sorted(Path(r[0]).name for r in store.db.execute("SELECT source FROM documents"))
+    assert killed and len(report.worker_pids) == 2  # a new worker took the dead one's place
+    assert [(Path(e["path"]).name, e["reason"]) for e in errors] == [("b-slow.txt", "worker_crashed")]
+    assert "SIGSEGV" in errors[0]["message"]
+    assert sources == ["a-first.txt", "c-last.txt"]
+    assert files["b-slow.txt"] == ("error", "worker_crashed")
+    # the next run retries it
+    with Store(db) as store:
+        again = ingest([folder], store, entities=False, workers=1)
+    assert again.skipped == 2 and again.added == 1 and not again.errors
+
+
+def test_rerun_skips_unchanged_files_and_rereads_changed_ones(tmp_path, batch):
+    folder, reference, inline = batch
+    work = tmp_path / "batch"
+    shutil.copytree(folder, work)
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        first = ingest([work], store, entities=False, workers=2)
+        # touched, same bytes: hashed and skipped
+        os.utime(work / "summary-00.txt", (time.time() + 100, time.time() + 100))
+        # changed bytes: read again, its old document replaced
+        (work / "summary-01.txt").write_text(_summary(1) + "\n全年新增就业500人。", encoding="utf-8")
+        second = ingest([work], store, entities=False, workers=2)
+        rows = store.db.execute("SELECT count(*) FROM documents WHERE source LIKE '%summary-01.txt'").fetchone()
+        mtime = store.known_file(str(work / "summary-00.txt"))["mtime"]
+    assert first.skipped == 0
+    # every good file skipped, the two bad ones retried (a failed file is never "seen")
+    assert second.files == first.files and second.skipped == first.files - 3
+    assert second.added == 1 and rows == (1,)
+    assert mtime == pytest.approx(os.stat(work / "summary-00.txt").st_mtime)
+
+
+def test_kill_9_mid_run_then_the_next_run_completes_the_same_store(tmp_path, batch):
+    folder, reference, _ = batch
+    db = tmp_path / "killed.db"
+    cmd = [sys.executable, "-m", "zongjie", "ingest", str(folder), "--db", str(db), "-q", "--no-entities",
+           "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    stored = 0
+    while time.monotonic() < deadline and proc.poll() is None and not stored:
+        time.sleep(0.05)
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+            stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            conn.close()
+        except sqlite3.Error:
+            pass
+    family = _descendants(proc.pid)
+    assert family, "no worker processes"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    want, got = table_rows(reference), table_rows(db)
+    assert sorted(r[1] for r in got["documents"]) == sorted(r[1] for r in want["documents"])
+    for table in ("sentences", "quantities", "times", "indicators", "commitments", "files"):
+        assert len(got[table]) == len(want[table]), table
+    # the workers and the forkserver went with their writer
+    time.sleep(1)
+    assert [pid for pid in family if _alive(pid)] == []
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+# --- on a Dask cluster -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("dask.distributed", reason="pip install 'zongjie[dask]'")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  worker_dashboard_address=None) as local:
+        yield local.scheduler_address
+
+
+def test_dask_cluster_writes_exactly_what_one_process_writes(tmp_path, batch, cluster):
+    folder, reference, inline = batch
+    db = tmp_path / "dask.db"
+    with Store(db) as store:
+        report = ingest([folder], store, entities=False, scheduler=cluster, batch_docs=4)
+    assert (report.files, report.documents, report.added, report.errors) == (
+        inline.files, inline.documents, inline.added, inline.errors)
+    assert table_rows(db) == table_rows(reference)
+
+
+def test_cli_with_an_unreachable_scheduler_is_a_clear_error(tmp_path, batch):
+    pytest.importorskip("dask.distributed", reason="pip install 'zongjie[dask]'")
+    from click.testing import CliRunner
+
+    from zongjie.cli import cli
+
+    folder, _, _ = batch
+    result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "z.db"), "-q",
+                                      "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --- near-duplicates -----------------------------------------------------------
+
+REWRITES = {"服务": "效劳", "基本": "根本", "加强": "增强", "提高": "进步", "积极": "努力", "全面": "周全"}
+
+
+def _core(text: str) -> list[str]:
+    """The summary's own paragraphs, without the page furniture around them."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("一、"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("《"))
+    return lines[start:end]
+
+
+def make_reposts(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    original = (DATA / "web-summary-with-furniture.txt").read_text("utf-8")
+    shutil.copy(DATA / "web-summary-with-furniture.txt", folder / "a-original.txt")
+    body = _core(original)
+    paragraphs = "".join(f"<p>{line}</p>\n" for line in body)
+    (folder / "b-repost.html").write_text(
+        "<html><head><meta charset='utf-8'><title>全区卫生服务工作总结_某某文库</title></head><body>"
+        "<div class='nav'><a href='/'>首页</a> &gt; <a href='/x'>工作总结</a> &gt; 正文</div>"
+        "<h1>全区卫生服务工作总结</h1><div class='info'>发布时间：2020-05-01 来源：网络</div>"
+        f"<div class='content'>{paragraphs}</div>"
+        "<div class='footer'>版权所有 某某文库 备案号：京ICP备12345678号</div></body></html>",
+        encoding="utf-8",
+    )
+    rewritten = "\n".join(body)
+    for word, substitute in REWRITES.items():
+        rewritten = rewritten.replace(word, substitute)
+    (folder / "c-rewrite.txt").write_text(
+        "欢迎光临范文大全网\n当前位置：首页 > 总结 > 卫生工作总结\n\n全区卫生效劳任务总结\n\n" + rewritten
+        + "\n\n本文由网友投稿，仅供参考。\n上一篇：医院工作总结\n下一篇：卫生院年度总结\n",
+        encoding="utf-8",
+    )
+    for name in ("web-forum-summary-2011.txt", "gov-page-with-nav.html", "national-gwr-slice.jsonl"):
+        shutil.copy(DATA / name, folder / name)
+    return folder
+
+
+def test_reposts_and_rewrites_are_one_group_with_the_first_published_as_canonical(tmp_path):
+    from zongjie.analysis.duplicates import duplicate_groups
+
+    folder = make_reposts(tmp_path / "batch")
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        report = ingest([folder], store, entities=False, workers=0)
+        groups = duplicate_groups(store)
+    assert report.duplicates == 2
+    [group] = groups
+    assert Path(group.canonical["source"]).name == "a-original.txt"
+    copies = {Path(c["source"]).name: c["similarity"] for c in group.copies}
+    assert set(copies) == {"b-repost.html", "c-rewrite.txt"}
+    assert copies["b-repost.html"] > 0.9 and 0.5 <= copies["c-rewrite.txt"] < copies["b-repost.html"]
+
+
+def test_compare_and_audit_count_a_reposted_report_once(tmp_path):
+    from click.testing import CliRunner
+
+    from zongjie.analysis.compare import indicator_facts
+    from zongjie.cli import cli
+
+    folder = make_reposts(tmp_path / "batch")
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        ingest([folder], store, entities=False)
+        copies = {r[0] for r in store.db.execute("SELECT id FROM documents WHERE duplicate_of IS NOT NULL")}
+        canonical = store.db.execute("SELECT DISTINCT duplicate_of FROM documents WHERE duplicate_of IS NOT NULL")
+        [(canonical,)] = canonical.fetchall()
+        counted = {f.document_id for f in indicator_facts(store)}
+    assert len(copies) == 2 and not copies & counted and canonical in counted
+
+    runner = CliRunner()
+    table = runner.invoke(cli, ["duplicates", "--db", str(db)])
+    assert table.exit_code == 0, table.output
+    assert "group 1: 3 documents" in table.output and "c-rewrite.txt" in table.output
+    import json
+
+    data = json.loads(runner.invoke(cli, ["duplicates", "--db", str(db), "--format", "json"]).output)
+    [group] = data["groups"]
+    assert group["canonical"]["id"] == canonical and {c["id"] for c in group["copies"]} == copies
+    rows = runner.invoke(cli, ["duplicates", "--db", str(db), "--format", "csv"]).output.splitlines()
+    assert rows[0].startswith("group,role,document_id") and len(rows) == 4
+
+
+def test_a_later_repost_joins_its_group_and_a_changed_canonical_frees_its_copies(tmp_path):
+    from zongjie.analysis.duplicates import duplicate_groups
+
+    folder = make_reposts(tmp_path / "batch")
+    later = tmp_path / "later"
+    later.mkdir()
+    (folder / "c-rewrite.txt").rename(later / "c-rewrite.txt")
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        first = ingest([folder], store, entities=False)
+        second = ingest([folder, later], store, entities=False)
+        [group] = duplicate_groups(store)
+        assert (first.duplicates, second.duplicates, len(group.copies)) == (1, 1, 2)
+        # the canonical file is replaced by something else: its copies are checked again
+        (folder / "a-original.txt").write_text("2019年某县林业工作总结\n" + "全年植树造林1.2万亩。" * 3, encoding="utf-8")
+        ingest([folder, later], store, entities=False)
+        [group] = duplicate_groups(store)
+    # neither has a publication date: the longer one is canonical
+    assert Path(group.canonical["source"]).name == "c-rewrite.txt"
+    assert [Path(c["source"]).name for c in group.copies] == ["b-repost.html"]

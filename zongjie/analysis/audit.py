@@ -425,6 +425,7 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
         "c.strength, c.target_name, c.target_value, c.target_unit, c.target, s.text, s.start, c.sentence_id "
         "FROM commitments c JOIN documents d ON d.id = c.document_id LEFT JOIN sentences s ON s.id = c.sentence_id "
         "WHERE c.measurable = 1 AND c.deadline IS NOT NULL AND c.target_value IS NOT NULL "
+        "AND d.duplicate_of IS NULL "  # a reposted report counts once
         "AND trim(coalesce(c.target_name, '')) != '' ORDER BY c.id"
     ).fetchall()
     for (cid, doc_id, title, year, doc_type, org, text, start, end, deadline, strength, tname, tvalue, tunit,

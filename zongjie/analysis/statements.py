@@ -132,7 +132,8 @@ def find_statements(store: Any, *, entity: str | None = None) -> list[Statement]
     out: list[Statement] = []
     rows = store.db.execute(
         "SELECT s.id, s.text, s.start, d.id, d.title, d.year, d.doc_type, d.period, d.org FROM sentences s "
-        f"JOIN documents d ON d.id = s.document_id WHERE {where} ORDER BY d.year, d.id, s.start",
+        f"JOIN documents d ON d.id = s.document_id WHERE d.duplicate_of IS NULL AND ({where}) "
+        "ORDER BY d.year, d.id, s.start",
         [f"%{v}%" for v in verbs],
     ).fetchall()
     for sid, text, sent_start, doc_id, title, year, doc_type, period, org in rows:

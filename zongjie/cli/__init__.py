@@ -125,7 +125,8 @@ def ingest_cmd(paths: tuple[str, ...], db: str, quiet: bool, no_entities: bool, 
         raise click.ClickException(
             "nothing could be ingested" + (f" ({report.error_count} errors above)" if report.errors else " (no files found)")
         )
-    analysis.save_audit_tables(db, quiet=quiet)  # the audits and canonical names of the whole store
+    # the audits and canonical names of the whole store (kept when nothing new came in)
+    analysis.save_audit_tables(db, quiet=quiet, changed=bool(report.added))
 
 
 # ---------------------------------------------------------------- text

@@ -258,13 +258,19 @@ def status_counts(pairs: list[dict[str, Any]]) -> str:
     return f"{len(pairs)} targets: " + ", ".join(f"{n} {s}" for s, n in counts.items())
 
 
-def save_audit_tables(db: str, *, quiet: bool = False) -> None:
-    """Rewrite the store's ``audits`` and ``indicator_canonical`` tables (after an ingest, or audit --save)."""
+def save_audit_tables(db: str, *, quiet: bool = False, changed: bool = True) -> None:
+    """Rewrite the store's ``audits`` and ``indicator_canonical`` tables (after an ingest, or audit --save).
+
+    ``changed`` False (an ingest that added nothing) keeps tables that are
+    already filled: they were made from the same facts.
+    """
     from zongjie.analysis.audit import save_audit
     from zongjie.schema.store import Store
 
     try:
         with Store(db) as store:
+            if not changed and store.db.execute("SELECT 1 FROM indicator_canonical LIMIT 1").fetchone():
+                return
             counts = save_audit(store)
     except ZongjieError as exc:
         raise click.ClickException(f"audit not saved: {exc}") from exc

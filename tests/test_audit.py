@@ -637,3 +637,23 @@ def test_html_report_shows_statements_and_parts(stated, tmp_path):
     text = page.read_text("utf-8")
     assert "a plain statement, no figure" in text and "<mark>预期增长目标未能实现</mark>" in text
     assert "by part" in text and "<li>养老服务站: <span class=\"partly\">partly</span></li>" in text
+
+
+def test_a_statement_naming_the_target_outweighs_a_conflicting_figure(tmp_path):
+    # the 2007 report: 能耗 rose 4.9%, 5.5%, 0.2% in earlier years, then fell 1.2%; and it says the
+    # 2006 target (降低4%左右) was not achieved. A figure of the list must not make it 'met'.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "2006.txt").write_text(
+        "2006年国务院政府工作报告\n\n今年的主要预期目标是：国内生产总值增长8%左右，单位国内生产总值能耗降低4%左右。\n", "utf-8")
+    (folder / "2007.txt").write_text(
+        "2007年国务院政府工作报告\n\n一、2006年工作回顾\n国内生产总值增长10.7%。"
+        "单位国内生产总值能耗由前三年分别上升4.9%、5.5%、0.2%，转为下降1.2%。"
+        "但是，全国没有实现年初确定的单位国内生产总值能耗降低4%左右的目标。\n", "utf-8")
+    with Store(tmp_path / "z.db") as s:
+        ingest([str(folder)], s, entities=False)
+        pairs = {p["indicator"]: p for p in audit(s, entity="全国")["pairs"]}
+    energy = pairs["单位GDP能耗下降"]
+    assert energy["status"] == "not_met"
+    # and the statement about 能耗 says nothing of GDP, though it holds 国内生产总值
+    assert pairs["GDP增长"]["status"] == "met" and pairs["GDP增长"]["result"]["evidence"] == "figure"

@@ -226,8 +226,13 @@ def _main_target(t: Fact) -> bool:
     return any(w in t.quote for w in statement_words()["main_target_words"])
 
 
-def _statement_for(t: Fact, statements: list[Statement]) -> tuple[str, str, Statement] | None:
-    """The status, reason and statement a later document gives for target ``t`` without a figure."""
+def _statement_for(t: Fact, statements: list[Statement], *,
+                   specific_only: bool = False) -> tuple[str, str, Statement] | None:
+    """The status, reason and statement a later document gives for target ``t``.
+
+    A statement naming the target's indicator first; then, unless
+    ``specific_only``, one that the main targets were met.
+    """
     later = [s for s in statements if _later(s, t)]
     specific = [s for s in later if not s.general and mentions(s.context, t.indicator, t.name.split(" (")[0])]
     if specific:
@@ -235,7 +240,7 @@ def _statement_for(t: Fact, statements: list[Statement]) -> tuple[str, str, Stat
         said = {"met": "was achieved", "not_met": "was not achieved", "partly": "was achieved in part"}[s.status]
         return s.status, f"no comparable figure; the later report states that the target {said}: {s.clause}", s
     general = [s for s in later if s.general and s.status == "met"]
-    if general and _main_target(t):
+    if general and _main_target(t) and not specific_only:
         s = min(general, key=lambda s: (s.doc_year or 9999, s.start))
         return "met", f"no comparable figure; the later report states that the main targets were met: {s.clause}", s
     return None
@@ -320,7 +325,15 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                     part = _countable(_figure(t, direction), _figure(a, direction))
                     if part:
                         status, reason = "partly", part
-                if status != "no_evidence" and a is not None:
+                said = _statement_for(t, by_place.get((ent, per), []), specific_only=True)
+                if said is not None and status != "no_evidence" and said[0] != status:
+                    # the later report says in words that the target was (not) achieved: its own
+                    # verdict outweighs a figure that may be another measure of the same name
+                    status, reason, st = said
+                    shown = _fmt(a.value, a.unit) if a is not None and a.value is not None else "a figure"
+                    reason = reason.replace("no comparable figure; ", "") + f" (a figure found for it, {shown}, is set aside)"
+                    result = _statement_side(st, direction)
+                elif status != "no_evidence" and a is not None:
                     result = {**_side(a, direction, with_strength=False), "evidence": "figure"}
                 else:
                     said = _statement_for(t, by_place.get((ent, per), []))

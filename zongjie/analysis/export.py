@@ -35,7 +35,7 @@ COMPARE_COLUMNS = [
     "target_qualifier", "actual_name", "actual_doc", "actual_quote", "target_name", "target_doc", "target_quote",
 ]
 AUDIT_COLUMNS = [
-    "entity", "indicator", "period", "status", "target_value", "target_value_max", "target_unit",
+    "entity", "indicator", "period", "status", "evidence", "target_value", "target_value_max", "target_unit",
     "target_qualifier", "direction", "strength", "result_value", "result_unit", "result_qualifier", "reason",
     "target_doc", "target_quote", "target_start", "target_end", "result_doc", "result_quote", "result_start",
     "result_end",
@@ -64,6 +64,7 @@ def audit_rows(pairs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         t, r = p["target"], p["result"] or {}
         rows.append({
             "entity": p["entity"], "indicator": p["indicator"], "period": p["period"], "status": p["status"],
+            "evidence": r.get("evidence"),
             "target_value": t["value"], "target_value_max": t["value_max"], "target_unit": t["unit"],
             "target_qualifier": t["qualifier"], "direction": t["direction"], "strength": t.get("strength"),
             "result_value": r.get("value"), "result_unit": r.get("unit"), "result_qualifier": r.get("qualifier"),

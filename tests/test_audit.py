@@ -657,3 +657,10 @@ def test_a_statement_naming_the_target_outweighs_a_conflicting_figure(tmp_path):
     assert energy["status"] == "not_met"
     # and the statement about 能耗 says nothing of GDP, though it holds 国内生产总值
     assert pairs["GDP增长"]["status"] == "met" and pairs["GDP增长"]["result"]["evidence"] == "figure"
+
+
+def test_strength_of_a_target_list_comes_from_its_lead(store):
+    # 2012: 今年经济社会发展的主要预期目标是： / 国内生产总值增长7.5%；… (the list is its own sentence)
+    pair = _pair(audit(store, entity="全国")["pairs"], "全国", "GDP增长", "2012")
+    assert "主要预期目标" not in pair["target"]["quote"]
+    assert pair["target"]["strength"] == "planned"

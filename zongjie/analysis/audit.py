@@ -301,6 +301,8 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                 continue
             t = best(kinds["target"])
             assert t is not None
+            if t.strength is None:
+                t = replace(t, strength=_lead_strength(store, t))
             direction = t.direction
             # 投资 in one report and 投资 in the next are seldom the same figure
             generic = t.method is None and is_generic(t.name)
@@ -412,6 +414,18 @@ def _multi_part(store: Any, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]
             "reason": reason,
         })
     return out
+
+
+def _lead_strength(store: Any, t: Fact) -> str | None:
+    """The strength of the lead a list of targets hangs from (主要预期目标是： ends the sentence before)."""
+    if t.sentence_id is None:
+        return None
+    row = store.db.execute(
+        "SELECT p.text FROM sentences s JOIN sentences p ON p.document_id = s.document_id AND p.idx = s.idx - 1 "
+        "WHERE s.id = ?", [t.sentence_id]).fetchone()
+    if row is None or not row[0].rstrip().endswith(("：", ":")):
+        return None
+    return strength_of(row[0])
 
 
 def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None = None,

@@ -226,8 +226,8 @@ def _main_target(t: Fact) -> bool:
     return any(w in t.quote for w in statement_words()["main_target_words"])
 
 
-def _statement_for(t: Fact, statements: list[Statement], *,
-                   specific_only: bool = False) -> tuple[str, str, Statement] | None:
+def _statement_for(t: Fact, statements: list[Statement], *, specific_only: bool = False,
+                   lead: str = "") -> tuple[str, str, Statement] | None:
     """The status, reason and statement a later document gives for target ``t``.
 
     A statement naming the target's indicator first; then, unless
@@ -240,7 +240,8 @@ def _statement_for(t: Fact, statements: list[Statement], *,
         said = {"met": "was achieved", "not_met": "was not achieved", "partly": "was achieved in part"}[s.status]
         return s.status, f"no comparable figure; the later report states that the target {said}: {s.clause}", s
     general = [s for s in later if s.general and s.status == "met"]
-    if general and _main_target(t) and not specific_only:
+    if general and (_main_target(t) or any(w in lead for w in statement_words()["main_target_words"])) \
+            and not specific_only:
         s = min(general, key=lambda s: (s.doc_year or 9999, s.start))
         return "met", f"no comparable figure; the later report states that the main targets were met: {s.clause}", s
     return None
@@ -301,8 +302,9 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                 continue
             t = best(kinds["target"])
             assert t is not None
-            if t.strength is None:
-                t = replace(t, strength=_lead_strength(store, t))
+            lead = _lead(store, t)
+            if t.strength is None and lead:
+                t = replace(t, strength=strength_of(lead))
             direction = t.direction
             # 投资 in one report and 投资 in the next are seldom the same figure
             generic = t.method is None and is_generic(t.name)
@@ -338,7 +340,7 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                 elif status != "no_evidence" and a is not None:
                     result = {**_side(a, direction, with_strength=False), "evidence": "figure"}
                 else:
-                    said = _statement_for(t, by_place.get((ent, per), []))
+                    said = _statement_for(t, by_place.get((ent, per), []), lead=lead)
                     if said is not None:
                         status, reason, st = said
                         result = _statement_side(st, direction)
@@ -416,16 +418,16 @@ def _multi_part(store: Any, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-def _lead_strength(store: Any, t: Fact) -> str | None:
-    """The strength of the lead a list of targets hangs from (主要预期目标是： ends the sentence before)."""
+def _lead(store: Any, t: Fact) -> str:
+    """The lead a list of targets hangs from when it is the sentence before (…主要预期目标是：), else ''."""
     if t.sentence_id is None:
-        return None
+        return ""
     row = store.db.execute(
         "SELECT p.text FROM sentences s JOIN sentences p ON p.document_id = s.document_id AND p.idx = s.idx - 1 "
         "WHERE s.id = ?", [t.sentence_id]).fetchone()
     if row is None or not row[0].rstrip().endswith(("：", ":")):
-        return None
-    return strength_of(row[0])
+        return ""
+    return row[0]
 
 
 def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None = None,

@@ -17,6 +17,22 @@ issue's rules (:func:`judge`):
 - no figure in the same unit, a blanked-out figure (x%) or a figure that
   only bounds the wrong side is ``no_evidence``: never guessed.
 
+Beyond figures (:func:`audit`):
+
+- a plain statement in the later report is evidence without a figure
+  (:mod:`zongjie.analysis.statements`): one naming the indicator
+  (物价调控目标没有完成) decides, and outweighs a figure that says otherwise;
+  one that the main targets were met (主要目标任务圆满完成) decides for the
+  targets listed among the main targets;
+- ``partly``: a countable deliverable (所, 套, 公里…) reached in part, a
+  statement of 基本完成, or a commitment of several deliverables whose parts
+  fall short in part;
+- measurable commitments are targets too (:func:`commitment_targets`);
+- only comparable figures are evidence (:func:`_comparable`): not a
+  starting point, an average or total over years, the later report's own
+  plan or target list, a figure shared by several subjects, nor a flow
+  against a level.
+
     >>> judge(target(7.5, "%"), actual(7.8, "%"))
     ('met', '7.8% is at or above the target of 7.5%')
 """

@@ -165,13 +165,13 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
 
 def compare_table(rows: list[dict[str, Any]]) -> str:
     """Compare rows as a plain-text table (the command's and the demo's)."""
-    lines = [f"{'entity':10s} {'period':8s} {'actual':>14s} {'target':>16s} unit  source"]
+    lines = [f"{'entity':10s} {'period':8s} {'actual':>14s} {'target':>16s} {'unit':8s}  source"]
     for r in rows:
         actual_text = _figure(r["actual"], None, r["actual_masked"], r["actual_qualifier"])
         target_text = _figure(r["target"], None, r["target_masked"], r["target_qualifier"], r["target_max"])
         source = safe(r["actual_doc"] or r["target_doc"] or "")[:30]
         lines.append(f"{_pad(safe(r['entity']), 10)} {r['period']:8s} {actual_text:>14s} {target_text:>16s} "
-                     f"{_pad(safe(r['unit'] or ''), 4)}  {source}")
+                     f"{_pad(safe(r['unit'] or ''), 8)}  {source}")
     return "\n".join(lines) + "\n"
 
 

@@ -237,6 +237,15 @@ def _not_a_target(f: Fact) -> bool:
             and not _main_target(f))
 
 
+def _anonymous(entity: str) -> bool:
+    """An entity that names no place: 未知, or 市卫生局 / 县卫生局 of a city or county the document never names.
+
+    >>> _anonymous("市卫生局"), _anonymous("潞城市卫生局"), _anonymous("广东省"), _anonymous("全国")
+    (True, False, False, False)
+    """
+    return entity == UNKNOWN_ENTITY or entity.startswith(("市", "县", "区", "镇", "乡", "我", "本"))
+
+
 def _main_target(t: Fact) -> bool:
     """The target was stated among the document's main targets (主要预期目标是：…)."""
     return any(w in t.quote for w in statement_words()["main_target_words"])
@@ -329,9 +338,9 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
             result: dict[str, Any] | None = None
             if generic:
                 status, reason = "no_evidence", f"'{t.name}' is too general a name to match across documents"
-            elif ent == UNKNOWN_ENTITY:
-                # two documents of unknown bodies may speak for different ones
-                status, reason = "no_evidence", "the body or region of the target's document is unknown"
+            elif _anonymous(ent):
+                # two documents of unknown bodies, or of 市卫生局 of no named city, may speak for different ones
+                status, reason = "no_evidence", f"the body or region of the target's document is not named ({ent})"
             else:
                 if a is None:
                     # a figure in another unit is named in the reason, never compared

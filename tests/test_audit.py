@@ -664,3 +664,19 @@ def test_strength_of_a_target_list_comes_from_its_lead(store):
     pair = _pair(audit(store, entity="全国")["pairs"], "全国", "GDP增长", "2012")
     assert "主要预期目标" not in pair["target"]["quote"]
     assert pair["target"]["strength"] == "planned"
+
+
+def test_a_second_half_target_is_judged_by_the_years_summary(tmp_path):
+    # 上半年总结 plans 年底前…85% (period 2023-H2); the annual summary of 2023 reports 86% at year end
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2023年潞城市卫生局上半年工作总结\n\n一、上半年工作\n上半年，全市家庭医生签约覆盖率达到72%。\n\n"
+                                  "二、下半年工作打算\n力争年底前家庭医生签约覆盖率达到85%。\n", "utf-8")
+    (folder / "b.txt").write_text("2023年潞城市卫生局工作总结\n\n一、主要工作\n全年家庭医生签约覆盖率达到86%。\n\n"
+                                  "二、2024年工作打算\n力争家庭医生签约覆盖率达到90%。\n", "utf-8")
+    with Store(tmp_path / "z.db") as s:
+        ingest([str(folder)], s, entities=False)
+        pairs = {p["period"]: p for p in audit(s)["pairs"] if "签约覆盖率" in p["indicator"]}
+    assert (pairs["2023-H2"]["status"], pairs["2023-H2"]["result"]["value"]) == ("met", 86.0)
+    assert pairs["2023-H2"]["target"]["strength"] == "soft"  # 力争
+    assert pairs["2024"]["status"] == "no_evidence"

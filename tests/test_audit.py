@@ -582,6 +582,12 @@ def test_demo_ends_with_a_cross_year_table_and_an_audit_summary(tmp_path):
         ("粮食产量达【436亿斤】", "粮食总产达【446.1亿斤】", True),
         ("城镇新增就业【50万人】以上", "退役军人、残疾人新增就业均超【7.3万人】", False),  # shared by several subjects
         ("城镇调查失业率【5.5%】以内", "城镇调查失业率平均为【5.2%】", True),  # 平均 is not 均
+        ("常住人口城镇化率达到【58%】左右", "常住人口城镇化率从2020年的【53.2%】提升到2025年的57%", False),  # a start
+        ("固定资产投资增长【5%】左右", "扣除房地产开发投资后，固定资产投资增长【2.7%】", False),  # a part of it
+        ("城乡居民人均可支配收入分别增长【8%】和10%", "城乡居民人均可支配收入分别增长6%和【7.4%】", False),  # 城镇 vs 农村
+        ("城乡居民人均可支配收入分别增长8%、【10%】", "城乡居民人均可支配收入分别增长6%、【7.4%】", True),
+        ("城镇调查失业率、居民消费价格涨幅分别控制在【5%】以内、3%", "城镇调查失业率控制在【5%】", True),
+        ("粮食产量【10500亿斤】", "按照纲要要求的水平计算，全国粮食总产量应该有【7200亿斤】", False),  # hypothetical
         # the later report's own target list
         ("粮食产量【511万吨】以上", "今年经济社会发展的主要预期目标是：城镇新增就业50万人；粮食产量【513万吨】以上", False),
     ],
@@ -628,6 +634,9 @@ def test_a_ranked_figure_is_no_target():
                     direction="floor", strength=None)
 
     assert _not_a_target(fact("固定资产投资增长7.9%、居全国第三，社会消费品零售总额增长5%、居全国第六"))
+    # an achievement stated before the figure: a review (1955: 两个年度计划都超额完成，…钢增长百分之六十五)
+    assert _not_a_target(fact("两个年度计划都超额完成，重要产品的产量都有显著增长，如社会消费品零售总额增长5%"))
+    assert not _not_a_target(fact("确保完成全年目标任务，社会消费品零售总额增长5%左右"))  # a promise
     assert not _not_a_target(fact("主要预期目标是：社会消费品零售总额增长5%左右，居民收入稳步增长"))
 
 

@@ -233,8 +233,19 @@ def _not_a_target(f: Fact) -> bool:
         return True
     if f.kind == "target" and _ACHIEVED.search(f.quote[max(0, f.end - f.sentence_start):][:12]):
         return True
+    if f.kind == "target" and _reviewed_before(f):
+        return True
     return (f.kind == "target" and f.section_role == "review" and f.doc_type in ("report", "plan")
             and not _main_target(f))
+
+
+def _reviewed_before(f: Fact) -> bool:
+    """The sentence states an achievement before the figure (两个年度计划都超额完成，…钢增长百分之六十五):
+    a review, whatever the extractor called the figure."""
+    from zongjie.analysis.statements import classify
+
+    head = f.quote[:max(0, f.start - f.sentence_start)]
+    return any(classify(c) is not None for c in re.split(r"[，。；;：:]", head) if c)
 
 
 def _anonymous(entity: str) -> bool:
@@ -519,7 +530,11 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
 
 
 # a plan in the later report (今年拟安排财政赤字9000亿元) is no result of the last one
-_PLANNED = re.compile(r"今年拟|拟安排|拟按|拟发行|预期目标|力争|争取")
+_PLANNED = re.compile(r"今年拟|拟安排|拟按|拟发行|预期目标|力争|争取|应该|应当")
+# 从2.77%提高到, 由2020年的53.2%提升到: where a change started
+_STARTING = re.compile(r"[从由](?:\d{4}年(?:底|末)?的?|上年的?|“[^”]{1,6}”末的?)?$")
+# 扣除房地产开发投资后，固定资产投资增长2.7%: a part of the measure, not the measure
+_SUBSET = re.compile(r"扣除|剔除|不含|除去")
 # an average or total over years right before the number (城镇新增就业年均超过70万人)
 _YEARS = re.compile(r"年均|累计|五年|以来|期间|平均每年|每年平均")
 _FLOW = ("新增", "新建", "新开工", "新引进", "新认定")
@@ -545,7 +560,12 @@ def _comparable(result: Fact, target_fact: Fact) -> bool:
     under 过去五年工作回顾) against a target for one year, not a plan of the later report (今年拟安排…), and a flow
     (新增46家) never against a level (企业达220家), nor a level against a flow.
     """
-    if _before(result, 2).endswith(("从", "由")):
+    if _STARTING.search(_before(result, 12)):
+        return False
+    if _SUBSET.search(_before(result, 20)):
+        return False
+    here, there = _list_position(result), _list_position(target_fact)
+    if here is not None and there is not None and here != there:
         return False
     # 退役军人、残疾人新增就业均超7.3万人: a figure shared by several subjects is none of them alone
     if _SHARED.search(_before(result, 4)):
@@ -559,6 +579,16 @@ def _comparable(result: Fact, target_fact: Fact) -> bool:
     flow_r = any(w in result.name or w in _before(result) for w in _FLOW)
     flow_t = any(w in target_fact.name or w in _before(target_fact) for w in _FLOW)
     return flow_r == flow_t
+
+
+def _list_position(f: Fact) -> int | None:
+    """Which figure of a 分别 list the fact is (城乡居民人均可支配收入分别增长6%和7.4%: 7.4% is the second),
+    or None outside such a list."""
+    head = re.split(r"[，。；;：:]", _before(f, 40))[-1]  # within the figure's own clause
+    at = head.rfind("分别")
+    if at < 0:
+        return None
+    return len(re.findall(r"\d+(?:\.\d+)?", head[at:]))
 
 
 def _total_of_years(result: Fact, target_fact: Fact) -> bool:

@@ -300,14 +300,16 @@ ORDER BY title, start""",
     if "audits" in tables:
         queries["entity_audit"] = {
             "title": "主体审计结果 · Audit results for an entity",
-            "description": "Every target of one body or region against the result reported later. "
-                           "Part of a name works: 广东 finds 广东省. 例：全国",
-            "sql": """SELECT a.period, a.indicator, a.status, a.reason, a.target_value, a.target_unit,
-  a.result_value, a.result_unit, a.target_quote, a.result_quote, a.entity,
+            "description": "Every target of one body or region against the result reported later: met, not_met, "
+                           "partly or no_evidence (leave status empty for all). Part of a name works: 广东 finds "
+                           "广东省. 例：全国",
+            "sql": """SELECT a.period, a.indicator, a.status, a.evidence, a.reason, a.target_value, a.target_unit,
+  a.result_value, a.result_unit, a.strength, a.target_quote, a.result_quote, a.entity,
   a.target_document_id, a.target_start, a.target_end, a.result_document_id, a.result_start, a.result_end
 FROM audits a
-WHERE :entity != '' AND a.entity LIKE '%' || :entity || '%'
-ORDER BY a.indicator, a.period""",
+WHERE :entity != '' AND a.entity LIKE '%' || :entity || '%' AND (:status = '' OR a.status = :status)
+ORDER BY CASE a.status WHEN 'not_met' THEN 0 WHEN 'partly' THEN 1 WHEN 'met' THEN 2 ELSE 3 END,
+  a.indicator, a.period""",
         }
     return queries
 

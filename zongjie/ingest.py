@@ -240,7 +240,7 @@ def pool_stream(
     their workers wait (a full pipe blocks them): memory stays bounded.
     """
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["zongjie.ingest"])
+    ctx.set_forkserver_preload(["zongjie.ingest", "zongjie._preload"])
     pool: list[_Worker] = []
 
     def start() -> _Worker:

@@ -42,7 +42,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[serve,ocr,dask]' pytest hypothesis ruff msoffcrypto-tool playwright
+	$(BIN)/pip install -q -e '.[serve,ocr,parquet,chart,dask]' pytest hypothesis ruff msoffcrypto-tool playwright
 	touch $@ $(VENV)/.installed
 
 venv: $(VENV)/.installed

@@ -4,7 +4,8 @@ Reads the dev corpus and the real reports (../shared/corpus, or paths given
 as arguments), cleans them once, then times, in the same process and run:
 
 - ``jieba.lcut`` (the default tokenizer, dictionary already loaded) over every document's text;
-- ``zongjie.extract`` over the same documents (with and without entities).
+- ``zongjie.extract`` over the same documents (without entities, with the
+  entities of the rules alone, and with the NER model's additions).
 
 Prints characters per second for each and the ratio extract / lcut. The goal
 (issue 3) is a ratio of at most 4. This is a measurement script, not a test:
@@ -46,12 +47,14 @@ def main(paths: list[str]) -> None:
     t_jieba = best_of(lambda: [jieba.lcut(d.text) for d in docs])
     t_plain = best_of(lambda: [extract(d, entities=False) for d in docs])
     try:
+        t_rules = best_of(lambda: [extract(d, models=False) for d in docs])
         t_full = best_of(lambda: [extract(d) for d in docs])
     except ImportError:
-        t_full = float("nan")
+        t_rules = t_full = float("nan")
     print(f"documents: {len(docs)}, characters: {chars:,}")
     print(f"jieba.lcut:                {chars / t_jieba:12,.0f} chars/s")
     print(f"extract (no entities):     {chars / t_plain:12,.0f} chars/s   ratio to lcut {t_plain / t_jieba:.2f}")
+    print(f"extract (entities, rules): {chars / t_rules:12,.0f} chars/s   ratio to lcut {t_rules / t_jieba:.2f}")
     print(f"extract (with entities):   {chars / t_full:12,.0f} chars/s   ratio to lcut {t_full / t_jieba:.2f}")
 
 

@@ -356,3 +356,251 @@ def test_cli_audit_html_and_xlsx(store, tmp_path):
 def test_cli_without_a_store(tmp_path):
     result = _run("audit", "--db", tmp_path / "none.db")
     assert result.exit_code != 0 and "zongjie ingest" in result.output
+
+
+# ---------------------------------------------------------------- statements, deliverables, commitments
+
+def test_statement_examples_of_the_data_file():
+    """Every example of zongjie/data/indicators/statements.yaml, negatives included."""
+    from zongjie.analysis.statements import classify, statement_words
+
+    examples = statement_words()["examples"]
+    assert len(examples) >= 15 and any(e["expect"] is None for e in examples)
+    for ex in examples:
+        expect = (ex["expect"]["status"], ex["expect"]["general"]) if ex["expect"] else None
+        assert classify(ex["text"]) == expect, ex["text"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "indicator", "written", "named"),
+    [
+        ("节能减排、物价调控目标没有完成", "CPI涨幅", "居民消费价格涨幅", True),
+        ("节能减排、物价调控目标没有完成", "GDP增长", "国内生产总值增长", False),
+        ("地区生产总值、投资、进出口等预期性指标未达到年初目标", "GDP增长", "地区生产总值增长", True),
+        ("去年我国进出口总额出现下降，预期增长目标未能实现", "进出口总额增长", "进出口总额增长", True),
+        ("城镇新增就业79.8万人、超额完成年度任务", "城镇新增就业", "新增就业", True),
+        ("城镇新增就业79.8万人、超额完成年度任务", "城镇调查失业率", "城镇调查失业率", False),
+    ],
+)
+def test_a_statement_names_its_indicator(statement, indicator, written, named):
+    from zongjie.analysis.statements import mentions
+
+    assert mentions(statement, indicator, written) is named
+
+
+ZHENGZHOU_2024 = (
+    "2024年郑州市政府工作报告\n\n一、2024年主要目标\n"
+    "今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，居民消费价格涨幅3%左右，"
+    "城镇新增就业10万人以上，进出口总额增长5%。\n今年要新建改扩建中小学20所。年底前建成幼儿园10所、养老服务站30个。\n"
+)
+ZHENGZHOU_2025 = (
+    "2025年郑州市政府工作报告\n\n一、2024年工作回顾\n"
+    "过去一年，全年经济社会发展主要目标任务圆满完成。地区生产总值增长5.1%。"
+    "受外部需求减弱影响，进出口总额出现下降，预期增长目标未能实现。新建改扩建中小学12所。建成幼儿园12所、养老服务站20个。"
+    "城镇调查失业率保持在较低水平。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def stated(tmp_path_factory):
+    """Two reports of one city, ingested for real: targets for 2024, then the review of 2024."""
+    folder = tmp_path_factory.mktemp("stated")
+    (folder / "2024.txt").write_text(ZHENGZHOU_2024, "utf-8")
+    (folder / "2025.txt").write_text(ZHENGZHOU_2025, "utf-8")
+    path = tmp_path_factory.mktemp("stated-store") / "zongjie.db"
+    with Store(path) as s:
+        ingest([str(folder)], s, entities=False)
+    return path
+
+
+def test_plain_statements_are_evidence_and_vague_words_are_not(stated):
+    with Store(stated, readonly=True) as s:
+        pairs = {p["indicator"]: p for p in audit(s, entity="郑州")["pairs"]}
+    # a figure decides where there is one, even against the general statement
+    assert (pairs["GDP增长"]["status"], pairs["GDP增长"]["result"]["evidence"]) == ("not_met", "figure")
+    # 预期增长目标未能实现 names 进出口总额 in the clause before it
+    trade = pairs["进出口总额增长"]
+    assert (trade["status"], trade["result"]["evidence"]) == ("not_met", "statement")
+    assert trade["result"]["value"] is None and "预期增长目标未能实现" in trade["reason"]
+    with Store(stated, readonly=True) as s:
+        text = s.document(trade["result"]["document_id"])["text"]
+    assert text[trade["result"]["start"]:trade["result"]["end"]] == "预期增长目标未能实现"
+    # the main targets were met (主要目标任务圆满完成): evidence for those listed as main targets
+    for name in ("CPI涨幅", "城镇新增就业"):
+        assert (pairs[name]["status"], pairs[name]["result"]["evidence"]) == ("met", "statement"), name
+    # 城镇调查失业率保持在较低水平 is vague: no pair gets it as evidence
+    assert not any("较低水平" in (p["result"] or {}).get("quote", "") and p["result"]["evidence"] == "statement"
+                   and p["indicator"] == "城镇调查失业率" for p in pairs.values())
+
+
+def test_a_countable_deliverable_reached_in_part_is_partly(stated):
+    with Store(stated, readonly=True) as s:
+        (pair,) = [p for p in audit(s, entity="郑州市")["pairs"] if "中小学" in p["indicator"]]
+    assert (pair["target"]["value"], pair["result"]["value"], pair["target"]["unit"]) == (20, 12, "所")
+    assert pair["status"] == "partly" and "60%" in pair["reason"]
+    # the commitment stating it (今年要…) is the same target: its id and strength are recorded
+    assert pair["target"]["commitment_id"] is not None and pair["target"]["strength"] == "planned"
+
+
+def test_a_commitment_of_several_deliverables_is_partly_when_some_fall_short(stated):
+    # 年底前建成幼儿园10所、养老服务站30个 → 幼儿园12所 (met), 养老服务站20个 (partly)
+    with Store(stated, readonly=True) as s:
+        pairs = audit(s, entity="郑州市")["pairs"]
+    (whole,) = [p for p in pairs if p["target"].get("parts")]
+    assert whole["status"] == "partly" and whole["result"]["evidence"] == "count"
+    assert {(x["indicator"], x["status"]) for x in whole["result"]["parts"]} == {
+        ("建成幼儿园", "met"), ("养老服务站", "partly")}
+    assert "1 of 2 parts met" in whole["reason"]
+    # the parts keep their own pairs
+    assert {p["indicator"] for p in pairs} >= {"建成幼儿园", "养老服务站"}
+
+
+def test_judge_keeps_rates_and_people_as_floors_not_deliverables():
+    from zongjie.analysis.audit import _countable
+
+    assert _countable(target(20, "所"), actual(12, "所")) is not None
+    assert _countable(target(900e4, "人"), actual(850e4, "人")) is None  # 新增就业 below target: not_met
+    assert _countable(target(5, "%"), actual(4, "%")) is None
+    assert _countable(target(20, "所"), actual(0, "所")) is None  # nothing delivered: not_met
+
+
+def test_save_audit_writes_the_tables(stated, tmp_path):
+    import shutil
+
+    from zongjie.analysis.audit import save_audit
+
+    path = tmp_path / "copy.db"
+    shutil.copy(stated, path)
+    with Store(path) as s:
+        counts = save_audit(s)
+        rows = s.db.execute("SELECT indicator, status, evidence, strength, target_commitment_id, result_quote "
+                            "FROM audits ORDER BY indicator").fetchall()
+        canon = dict(s.db.execute("SELECT i.name, c.canonical FROM indicator_canonical c "
+                                  "JOIN indicators i ON i.id = c.indicator_id").fetchall())
+    assert (counts["met"], counts["not_met"], counts["partly"], counts["no_evidence"]) == (3, 2, 3, 0)
+    assert len(rows) == 8 and {r[2] for r in rows} == {"figure", "statement", "count"}
+    assert canon["地区生产总值增长"] == "GDP增长"
+    # saved twice: rewritten, not appended
+    with Store(path) as s:
+        save_audit(s)
+        assert s.db.execute("SELECT count(*) FROM audits").fetchone()[0] == 8
+
+
+def test_documents_of_unknown_bodies_are_never_paired(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2024年工作报告\n\n今年的主要预期目标是：粮食产量达到1000万吨。\n", "utf-8")
+    (folder / "b.txt").write_text("2025年工作报告\n\n一、2024年工作回顾\n过去一年，粮食产量达到1200万吨。\n", "utf-8")
+    with Store(tmp_path / "z.db") as s:
+        ingest([str(folder)], s, entities=False)
+        pairs = audit(s)["pairs"]
+    assert pairs and all(p["status"] == "no_evidence" for p in pairs if p["entity"] == "未知")
+
+
+# ---------------------------------------------------------------- charts
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
+def test_cli_compare_chart(store, tmp_path, suffix):
+    pytest.importorskip("matplotlib", reason="charts need the chart extra")
+    path = tmp_path / f"国内生产总值{suffix}"
+    result = _run("compare", "GDP增长", "--db", store.path, "--entity", "全国", "--chart", path)
+    assert result.exit_code == 0, result.output
+    data = path.read_bytes()
+    if suffix == ".png":
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    elif suffix == ".svg":
+        assert b"<svg" in data and b"<path" in data  # text drawn as paths: the same on any machine
+    else:
+        page = data.decode("utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "<?xml" not in page
+        assert "<td>7.8</td>" in page and "<td>7.5</td>" in page  # 2012: actual and target
+        assert "http://" not in page.split("<svg", 1)[0]  # nothing fetched from the network
+
+
+def test_chart_places_periods_and_breaks_gaps():
+    from zongjie.analysis.chart import _gapped, period_x
+
+    assert [period_x(p) for p in ("2012", "2023-H1", "2023-H2")] == [2012.0, 2023.25, 2023.75]
+    xs, ys = _gapped([(2012.0, 7.8), (2013.0, 7.7), (2017.0, 6.9)])
+    assert xs[:2] == [2012.0, 2013.0] and ys[2] != ys[2] and xs[-1] == 2017.0  # a NaN between 2013 and 2017
+
+
+def test_chart_uses_a_cjk_font_when_the_machine_has_one():
+    pytest.importorskip("matplotlib", reason="charts need the chart extra")
+    import shutil
+    import subprocess
+
+    from zongjie.analysis.chart import cjk_font
+
+    if not shutil.which("fc-list") or "WenQuanYi" not in subprocess.run(
+            ["fc-list"], capture_output=True, text=True).stdout:
+        pytest.skip("no WenQuanYi font here (make system-deps installs fonts-wqy-microhei)")
+    assert cjk_font() == "WenQuanYi Micro Hei"
+
+
+def test_chart_refuses_nothing_and_unknown_suffixes(tmp_path):
+    pytest.importorskip("matplotlib", reason="charts need the chart extra")
+    from zongjie.analysis.chart import chart
+
+    with pytest.raises(ValueError, match="nothing to chart"):
+        chart([], tmp_path / "x.png")
+    with pytest.raises(ValueError, match=r"\.png, \.svg or \.html"):
+        chart([{"indicator": "GDP增长"}], tmp_path / "x.pdf")
+
+
+# ---------------------------------------------------------------- demo
+
+def test_demo_ends_with_a_cross_year_table_and_an_audit_summary(tmp_path):
+    db = tmp_path / "演示.db"
+    result = _run("demo", "--db", db)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    compare_part = out.split("$ zongjie compare GDP增长", 1)[1].split("$ zongjie audit", 1)[0]
+    assert re.search(r"全国\s+2012\s+7\.8\s+7\.5 %", compare_part)
+    assert re.search(r"广东省\s+2025\s+3\.9\s+≈5 %", compare_part)
+    audit_part = out.split("$ zongjie audit", 1)[1]
+    assert re.search(r"广东省\s+2025\s+GDP增长.*not_met", audit_part)
+    assert re.search(r"全国\s+2018\s+GDP增长.*met", audit_part)
+    assert "Summary by entity" in audit_part and re.search(r"\d+ targets: \d+ met", audit_part)
+    with Store(db, readonly=True) as s:  # saved for serve and export
+        assert s.db.execute("SELECT count(*) FROM audits WHERE status = 'not_met'").fetchone()[0] >= 1
+
+
+@pytest.mark.parametrize(
+    ("target_quote", "result_quote", "comparable"),
+    [
+        ("全年研发投入强度达【3.3%左右】", "研发投入强度从【2.77%】提高到3.3%左右", False),  # a starting point
+        ("城镇新增就业【65万人】", "城镇新增就业年均【超过70万人】", False),  # an average over five years
+        ("其中中央财政赤字【8500亿元】", "今年拟安排财政赤字9000亿元，其中中央财政赤字【7000亿元】", False),  # a plan
+        ("高新技术“精英行动”企业达【220家】", "新增【46家】高新技术“精英行动”企业", False),  # a flow against a level
+        ("新增公园【120座】", "PM2.5年均浓度为26.3微克/立方米，新增公园【127座】", True),  # 年均 of another figure
+        ("粮食产量达【436亿斤】", "粮食总产达【446.1亿斤】", True),
+    ],
+)
+def test_only_comparable_figures_are_evidence(target_quote, result_quote, comparable):
+    from zongjie.analysis.audit import _comparable
+    from zongjie.analysis.compare import Fact
+
+    def fact(quote, kind):
+        text = quote.replace("【", "").replace("】", "")
+        start = quote.index("【")
+        end = quote.index("】") - 1
+        name = re.sub(r"[\d.%万亿元人家座斤]+$", "", text[:start])[-8:]
+        return Fact(id=1, document_id=kind, doc=None, doc_year=2025, doc_type="report", entity="某省", period="2025",
+                    name=name, indicator=name, method=None, value=1.0, value_max=None, unit=None, qualifier=None,
+                    kind=kind, masked=False, suspect=False, comparison=None, quote=text, clause=text[:end],
+                    sentence_id=1, start=start, end=end, direction="floor", strength=None)
+
+    assert _comparable(fact(result_quote, "actual"), fact(target_quote, "target")) is comparable
+
+
+def test_a_ceiling_word_inside_the_name_is_not_a_ceiling(tmp_path):
+    # 每千人口拥有3岁以下婴幼儿托位数达到4.5个: 以下 belongs to the name
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2025年贵州省政府工作报告\n\n今年的主要预期目标是：每千人口拥有3岁以下婴幼儿托位数达到4.5个。\n", "utf-8")
+    (folder / "b.txt").write_text("2026年贵州省政府工作报告\n\n一、2025年工作回顾\n每千人口拥有3岁以下婴幼儿托位数达4.59个。\n", "utf-8")
+    with Store(tmp_path / "z.db") as s:
+        ingest([str(folder)], s, entities=False)
+        (pair,) = [p for p in audit(s)["pairs"] if "托位" in p["indicator"]]
+    assert (pair["target"]["direction"], pair["status"]) == ("floor", "met")

@@ -445,6 +445,15 @@ def test_text_that_is_no_encoding_is_refused(tmp_path):
 # --- files that change under the run ---------------------------------------
 
 
+def test_html_with_control_characters_is_read(tmp_path):
+    """Found by fuzz/fuzz_html.py: control characters in text after dropped furniture crashed lxml."""
+    page = ("<html><body><div><script>x</script>\x1a尾注<p>各位代表：现在我代表市人民政府\x07向大会报告工作。"
+            + "<p>一年来，全市卫生健康工作稳步推进，家庭医生签约服务覆盖率达到85%。</p>" * 10 + "</div></body></html>")
+    outcome = _batch(tmp_path, {"control.html": page.encode()})
+    assert outcome.reasons("control.html") == []
+    assert any("现在我代表市人民政府向大会报告工作" in d["text"] for d in outcome.stored("control.html"))
+
+
 def test_file_vanishing_mid_run(tmp_path):
     folder = tmp_path / "batch"
     write_good(folder)

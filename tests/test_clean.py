@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from zongjie.corpus.clean import clean_text, is_furniture
+from zongjie.corpus.documents import read
 from zongjie.corpus.meta import describe
 from zongjie.corpus.normalize import map_offset, normalize
 from zongjie.corpus.structure import heading_level, role_of, structure
@@ -132,6 +133,27 @@ def test_org_from_national_and_provincial_reports():
     assert describe(doc).org == "河南省人民政府"
     (doc,) = clean_text("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n各位代表：")
     assert describe(doc).org == "国务院"
+
+
+@pytest.mark.parametrize(
+    "text, year, title, org",
+    [
+        ("现在，我代表国务院，向大会报告政府工作，请予审议。\n一、2024年工作回顾", 2025, "2025年国务院政府工作报告", "国务院"),
+        ("现在，我代表国务院，向大会作政府工作报告，请予审议。\n一、2025年工作回顾", 2026, "2026年国务院政府工作报告", "国务院"),
+        ("现在，我代表河北省人民政府，向大会报告政府工作，请予审议。", 2026, "2026年河北省人民政府政府工作报告", "河北省人民政府"),
+        ("现在，我代表国务院向大会报告。", 2025, None, None),  # no 政府工作: no report title made
+    ],
+)
+def test_report_without_title_line_gets_one_from_its_opening(text, year, title, org):
+    """The sentence-aligned CSVs of the national reports keep no title line: the opening names the report."""
+    (doc,) = clean_text(text)
+    meta = describe(doc, {"year": year})
+    assert (meta.title, meta.year, meta.doc_type, meta.org) == (title, year, "report", org)
+
+
+def test_parallel_csv_meta():
+    (doc,) = read(DATA / "parallel-zh-en-2025-slice.csv")
+    assert (doc.meta.title, doc.meta.year, doc.meta.org, doc.meta.doc_type) == ("2025年国务院政府工作报告", 2025, "国务院", "report")
 
 
 def test_article_metadata_from_its_heading():

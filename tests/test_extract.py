@@ -63,6 +63,55 @@ def test_plan_part_makes_targets_and_past_years_in_it_stay_results():
     assert got == {(9.3, "actual"), (7.8, "actual"), (7.5, "target")}
 
 
+# found by the audit on the real corpus (national and provincial work reports)
+_REPORT = "{year}年政府工作报告\n一、{past}年工作回顾\n{review}\n二、{year}年工作安排\n{plan}"
+
+
+@pytest.mark.parametrize(
+    "review, plan, value, name, kind, comparison",
+    [
+        # (a) 预计 in the review of last year is an estimate of a result
+        pytest.param("预计地区生产总值增长4.2%左右。", "做好各项工作。", 4.2, "地区生产总值增长", "actual", "increase",
+                     id="estimate-of-last-year"),
+        # (b) a change whose subject is the figure before it
+        pytest.param("国内生产总值达到56.9万亿元，比上年增长7.7%。", "做好各项工作。", 7.7, "国内生产总值增长", "actual",
+                     "increase", id="elided-subject"),
+        pytest.param("做好各项工作。", "赤字规模5.66万亿元、比上年增加1.6万亿元。", 1.6e12, "赤字规模增加", "target",
+                     "increase", id="elided-subject-in-plan"),
+        # (c) 回落到 / 降至 / 提高到: the level reached, no change
+        pytest.param("居民消费价格涨幅回落到2.6%。", "做好各项工作。", 2.6, "居民消费价格涨幅", "actual", None,
+                     id="level-reached-falls"),
+        pytest.param("城镇调查失业率降至5.1%。", "做好各项工作。", 5.1, "城镇调查失业率", "actual", None,
+                     id="level-reached-jiangzhi"),
+        pytest.param("常住人口城镇化率提高到67%。", "做好各项工作。", 67, "常住人口城镇化率", "actual", None,
+                     id="level-reached-rises"),
+        # (e) the past inside a plan part, and goal words that are names
+        pytest.param("做好各项工作。", "目前我国财政性教育经费支出总额已经超过2万亿元。", 2e12, "我国财政性教育经费支出总额", "actual",
+                     None, id="already-in-plan"),
+        pytest.param("做好各项工作。", "对外直接投资从2007年的248亿美元上升到2012年的772亿美元。", 7.72e10, None, "actual", None,
+                     id="past-years-in-plan"),
+        pytest.param("出台实施新型城镇化战略五年行动计划，常住人口城镇化率提高到66.2%。", "做好各项工作。", 66.2,
+                     "常住人口城镇化率", "actual", None, id="xingdong-jihua-is-a-name"),
+        pytest.param("为落实“两个确保”，中央财政支出700亿元。", "做好各项工作。", 7e10, None, "actual", None,
+                     id="quoted-queba-is-a-name"),
+        pytest.param("五年内，全国造林面积2787万公顷。", "做好各项工作。", 2787e4, "全国造林面积", "actual", None,
+                     id="wunian-nei-is-no-nian-nei"),
+    ],
+)
+def test_report_audit_cases(review, plan, value, name, kind, comparison):
+    _doc, facts = facts_of(_REPORT.format(year=2013, past=2012, review=review, plan=plan))
+    (ind,) = [i for i in facts.indicators if i.value is not None and abs(i.value - value) < 1e-6 * max(1, value)]
+    assert (ind.kind, ind.comparison) == (kind, comparison)
+    if name is not None:
+        assert ind.name == name
+
+
+def test_estimate_of_last_year_is_no_commitment():
+    _doc, facts = facts_of(_REPORT.format(year=2025, past=2024, review="预计地区生产总值增长6%左右。",
+                                          plan="地区生产总值增长5.5%左右。"))
+    assert [c.text for c in facts.commitments] == ["地区生产总值增长5.5%左右"]
+
+
 # ---------------------------------------------------------------- commitments
 def test_commitments_in_a_half_year_plan_inherit_its_end():
     text = ("2023年上半年工作总结\n一、上半年主要工作\n确保了基本药物制度顺利推进。\n"
@@ -70,8 +119,9 @@ def test_commitments_in_a_half_year_plan_inherit_its_end():
     doc, facts = facts_of(text)
     by_text = {c.text: c for c in facts.commitments}
     assert "确保了基本药物制度顺利推进" not in by_text  # retrospective
-    assert by_text["年内完成10个站所改造任务"].deadline == "2023-12-31"
-    assert by_text["年内完成10个站所改造任务"].target["value"] == 10
+    # a lone lead clause goes with the checkable one after it
+    assert by_text["加强管理，年内完成10个站所改造任务"].deadline == "2023-12-31"
+    assert by_text["加强管理，年内完成10个站所改造任务"].target["value"] == 10
     assert by_text["继续推进医改，提高服务水平"].deadline == "2023-12-31"  # inherited from the 下半年 heading
     assert "加强监督" not in by_text  # a heading naming a field of work, nothing to check
 
@@ -85,7 +135,27 @@ def test_plan_part_of_a_full_year_summary_is_for_next_year():
 
 def test_future_marker_outside_plan_part():
     doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
-    assert ("年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]
+    assert ("区医院住院大楼正在抓紧装修，年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]
+
+
+@pytest.mark.parametrize(
+    "sentence, units",
+    [
+        # a checkable clause (number, time, deliverable) stands alone; the clauses after it go with it
+        ("中心医院启动jci认证医院创建，提升涉外门诊服务品质。", ["中心医院启动jci认证医院创建，提升涉外门诊服务品质"]),
+        # a lone lead clause goes with the checkable one after it
+        ("加强健康教育，全面开展健康素养66条宣传。", ["加强健康教育，全面开展健康素养66条宣传"]),
+        # several lead clauses stay a statement of their own
+        ("加强血液管理，确保临床用血安全，全市完成无偿献血7000人次。", ["加强血液管理，确保临床用血安全", "全市完成无偿献血7000人次"]),
+        # two checkable clauses are two commitments
+        ("完成招投标方案评审，完成计划招投标3000万元以上。", ["完成招投标方案评审", "完成计划招投标3000万元以上"]),
+        # nothing checkable: the whole stretch is one general statement
+        ("严格医疗机构设置审批，规范医疗机构执业监管。", ["严格医疗机构设置审批，规范医疗机构执业监管"]),
+    ],
+)
+def test_commitment_units_in_a_plan_part(sentence, units):
+    _doc, facts = facts_of("2023年上半年工作总结\n一、上半年工作\n做了很多。\n二、下半年工作打算\n" + sentence)
+    assert [c.text for c in facts.commitments if c.text != "做了很多"] == units
 
 
 # ---------------------------------------------------------------- grounding

@@ -32,33 +32,16 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def audited_store(store, tmp_path_factory):
-    """The store plus ``audits`` and ``indicator_canonical`` rows, as ``zongjie audit --save`` writes them."""
+    """A copy of the store with ``audits`` and ``indicator_canonical`` rewritten by the real ``zongjie audit --save``."""
     path = tmp_path_factory.mktemp("audited") / "audited.db"
     src = sqlite3.connect(store)
     dst = sqlite3.connect(path)
     src.backup(dst)
     src.close()
-    tables = {r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "audits" not in tables:  # until the audit branch lands: the columns it writes
-        dst.executescript("""
-            CREATE TABLE audits (id INTEGER PRIMARY KEY, entity TEXT, indicator TEXT, period TEXT, status TEXT,
-              reason TEXT, direction TEXT, strength TEXT, target_indicator_id INTEGER, target_commitment_id INTEGER,
-              target_document_id TEXT, target_value REAL, target_value_max REAL, target_unit TEXT,
-              target_qualifier TEXT, target_quote TEXT, target_start INTEGER, target_end INTEGER,
-              result_indicator_id INTEGER, result_document_id TEXT, result_value REAL, result_unit TEXT,
-              result_quote TEXT, result_start INTEGER, result_end INTEGER);
-            CREATE TABLE indicator_canonical (indicator_id INTEGER PRIMARY KEY, canonical TEXT, method TEXT,
-              score REAL);
-        """)
-    doc_id, start, end, text = dst.execute(
-        "SELECT document_id, start, \"end\", text FROM indicators WHERE kind = 'target' ORDER BY id LIMIT 1").fetchone()
-    dst.execute(
-        "INSERT INTO audits (entity, indicator, period, status, reason, target_document_id, target_value, "
-        "target_unit, target_quote, target_start, target_end) VALUES "
-        "('测试县', '医保基金监管覆盖率', '2025', 'unknown', 'no later report', ?, 100, '%', ?, ?, ?)",
-        [doc_id, text, start, end])
-    dst.commit()
     dst.close()
+    result = CliRunner().invoke(cli, ["audit", "--save", "--db", str(path), "--format", "json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
     return path
 
 
@@ -243,8 +226,15 @@ def test_canned_queries(store):
     assert review.status_code == 200
 
 
-def test_audit_query_is_absent_without_the_audits_table(store):
-    (page,) = fetch(store, "/store")
+def test_audit_query_is_absent_without_the_audits_table(store, tmp_path):
+    """A store from before the audits table (schema 4) is served without the query that needs it."""
+    path = tmp_path / "old.db"
+    src, dst = sqlite3.connect(store), sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    dst.executescript("DROP TABLE audits; DROP TABLE indicator_canonical;")
+    dst.close()
+    (page,) = fetch(path, "/old")
     assert "indicator_targets" in page.text and "entity_audit" not in page.text
 
 

@@ -23,16 +23,19 @@ issue's rules (:func:`judge`):
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from zongjie.analysis.canonical import is_generic
+from zongjie.analysis.canonical import canonical_name, direction_of, is_generic, strength_of
 from zongjie.analysis.compare import Fact, best, group, indicator_facts
+from zongjie.analysis.statements import Statement, find_statements, mentions, statement_words
 
-__all__ = ["STATUSES", "Figure", "actual", "audit", "judge", "summary", "target"]
+__all__ = ["STATUSES", "Figure", "actual", "audit", "judge", "save_audit", "save_canonical", "summary", "target"]
 
 STATUSES = ("met", "not_met", "partly", "no_evidence")
+UNKNOWN_ENTITY = "未知"  # what entity_of gives a document without a known body or region
 ABOUT_POINTS = 0.5  # percentage points a 左右 target of a percentage allows
 ABOUT_RELATIVE = 0.05  # share of the target a 左右 target of any other unit allows
 _PERCENT_UNITS = ("%", "％")
@@ -168,15 +171,87 @@ def _side(f: Fact, direction: str, *, with_strength: bool) -> dict[str, Any]:
         "quote_start": f.sentence_start,
         "start": f.start,
         "end": f.end,
+        "indicator_id": f.id if f.source == "indicator" else None,
     }
     if with_strength:
         out["strength"] = f.strength
+        out["commitment_id"] = f.commitment_id
     return out
+
+
+def _statement_side(s: Statement, direction: str) -> dict[str, Any]:
+    return {
+        "value": None, "value_max": None, "unit": None, "qualifier": None, "direction": direction,
+        "quote": s.quote, "doc": s.doc, "name": None, "document_id": s.document_id, "sentence_id": s.sentence_id,
+        "quote_start": s.sentence_start, "start": s.start, "end": s.end, "indicator_id": None,
+        "evidence": "statement",
+    }
+
+
+# units of things delivered one by one (schools, homes, kilometres of road): a target of
+# these reached in part is ``partly``; people, money, tonnes and rates are measures, not deliverables
+COUNT_UNITS = frozenset("个 所 套 项 家 户 座 公里 千米 处 条 间 台 张 件 批 栋 辆 块 亩 艘 架 列 场 部 类 支 只".split())
+
+
+def _countable(t: Figure, a: Figure) -> str | None:
+    """The reason a shortfall of a countable deliverable is ``partly``, else None."""
+    if (t.unit or "") not in COUNT_UNITS or t.direction != "floor" or a.value is None or t.value is None:
+        return None
+    if a.unit != t.unit or a.comparison == "decrease" or a.qualifier == "at_most":
+        return None
+    if 0 < a.value < t.value:
+        return (f"{_fmt(a.value, a.unit)} of the {_target_text(t)} delivered "
+                f"({100 * a.value / t.value:.0f}%)")
+    return None
+
+
+# units that number a thing rather than measure it (广州白云机场三期 is a phase, not 3 期 of anything)
+NOT_MEASURES = frozenset({"期", "届", "号", "版", "代", "轮"})
+
+
+def _not_a_target(f: Fact) -> bool:
+    """A fact the audit leaves out: a 'target' in the review of a report (预计全省地区生产总值迈上14万亿元
+    looks back at last year) unless its sentence lists the main targets, or a number that measures nothing."""
+    if (f.unit or "") in NOT_MEASURES:
+        return True
+    return (f.kind == "target" and f.section_role == "review" and f.doc_type in ("report", "plan")
+            and not _main_target(f))
+
+
+def _main_target(t: Fact) -> bool:
+    """The target was stated among the document's main targets (主要预期目标是：…)."""
+    return any(w in t.quote for w in statement_words()["main_target_words"])
+
+
+def _statement_for(t: Fact, statements: list[Statement]) -> tuple[str, str, Statement] | None:
+    """The status, reason and statement a later document gives for target ``t`` without a figure."""
+    later = [s for s in statements if _later(s, t)]
+    specific = [s for s in later if not s.general and mentions(s.context, t.indicator, t.name.split(" (")[0])]
+    if specific:
+        s = min(specific, key=lambda s: (s.doc_year or 9999, s.start))
+        said = {"met": "was achieved", "not_met": "was not achieved", "partly": "was achieved in part"}[s.status]
+        return s.status, f"no comparable figure; the later report states that the target {said}: {s.clause}", s
+    general = [s for s in later if s.general and s.status == "met"]
+    if general and _main_target(t):
+        s = min(general, key=lambda s: (s.doc_year or 9999, s.start))
+        return "met", f"no comparable figure; the later report states that the main targets were met: {s.clause}", s
+    return None
 
 
 def audit(store: Any, entity: str | None = None, period: str | int | None = None,
           indicator: str | None = None) -> dict[str, Any]:
     """Every target of the store linked to the evidence for its period, with a status.
+
+    Targets are indicator facts of kind ``target`` and measurable
+    commitments with a target indicator and a deadline (a commitment that
+    states an indicator target already found is the same target: its id and
+    strength are added to it). Evidence, in order: the actual figure of the
+    same canonical indicator, entity, period and unit in a later document;
+    else a plain statement there that names the indicator (物价调控目标没有完成);
+    else, for a target listed among the main targets, a statement that the
+    main targets were met (全年主要目标任务圆满完成). A countable deliverable
+    (所, 套, 公里…) reached in part is ``partly``, as is a target stated as
+    基本完成.
 
     Args:
         store: an open Store.
@@ -189,17 +264,23 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
         "status", "reason"}, …]}``, sorted by entity, indicator and period.
         ``target`` and ``result`` carry ``value``, ``value_max``, ``unit``,
         ``qualifier``, ``direction``, ``quote``, ``doc`` (the document's
-        title), the written ``name``, ``document_id``, ``sentence_id`` and
-        the number's ``start``/``end`` in the document text; ``target``
-        also the ``strength`` (hard 确保, soft 力争, planned 预期/将).
-        ``result`` is None when no evidence was found.
+        title), the written ``name``, ``document_id``, ``sentence_id``,
+        ``quote_start`` (the quote's offset) and ``start``/``end`` in the
+        document text, and ``indicator_id``; ``target`` also the
+        ``strength`` (hard 确保, soft 力争, planned 预期/将) and
+        ``commitment_id``; ``result`` also ``evidence`` (figure or
+        statement). ``result`` is None when no evidence was found.
 
     Example: the 广东 2025 report's 地区生产总值增长5%左右 against the 2026
     report's 3.9% gives ``{"entity": "广东省", "indicator": "GDP增长",
     "period": "2025", "status": "not_met", "reason": "3.9% is below the
     target of 5%左右 (allowing 0.5 points)", …}``.
     """
-    facts = indicator_facts(store, indicator=indicator, entity=entity)
+    facts = [f for f in indicator_facts(store, indicator=indicator, entity=entity) if not _not_a_target(f)]
+    facts = commitment_targets(store, facts, indicator=indicator, entity=entity)
+    by_place: dict[tuple[str, str | None], list[Statement]] = {}
+    for st in find_statements(store, entity=entity):
+        by_place.setdefault((st.entity, st.period), []).append(st)
     by_indicator: dict[str, list[Fact]] = {}
     for f in facts:
         by_indicator.setdefault(f.indicator, []).append(f)
@@ -215,31 +296,198 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
             direction = t.direction
             # 投资 in one report and 投资 in the next are seldom the same figure
             generic = t.method is None and is_generic(t.name)
-            evidence = [] if generic else [f for f in kinds["actual"] if _later(f, t)]
+            evidence = [] if generic else [f for f in kinds["actual"] if _later(f, t) and _comparable(f, t)]
             a = best(evidence)
+            result: dict[str, Any] | None = None
             if generic:
                 status, reason = "no_evidence", f"'{t.name}' is too general a name to match across documents"
-            elif a is None:
-                # a figure in another unit is named in the reason, never compared
-                other = best([f for (e2, p2, u2), k in groups.items() if e2 == ent and p2 == per and u2 != unit
-                              for f in k["actual"] if _later(f, t)])
-                status, reason = judge(_figure(t, direction), _figure(other, direction) if other else None)
+            elif ent == UNKNOWN_ENTITY:
+                # two documents of unknown bodies may speak for different ones
+                status, reason = "no_evidence", "the body or region of the target's document is unknown"
             else:
-                status, reason = judge(_figure(t, direction), _figure(a, direction))
+                if a is None:
+                    # a figure in another unit is named in the reason, never compared
+                    a = best([f for (e2, p2, u2), k in groups.items() if e2 == ent and p2 == per and u2 != unit
+                              for f in k["actual"] if _later(f, t) and _comparable(f, t)])
+                status, reason = judge(_figure(t, direction), _figure(a, direction) if a else None)
+                if a is None and any(_later(f, t) for f in kinds["actual"]):
+                    reason = ("the later figures are not comparable: a starting point (从…提高到), an average "
+                              "over years, a plan, or a flow (新增) against a level")
+                if status == "not_met" and a is not None:
+                    part = _countable(_figure(t, direction), _figure(a, direction))
+                    if part:
+                        status, reason = "partly", part
+                if status != "no_evidence" and a is not None:
+                    result = {**_side(a, direction, with_strength=False), "evidence": "figure"}
+                else:
+                    said = _statement_for(t, by_place.get((ent, per), []))
+                    if said is not None:
+                        status, reason, st = said
+                        result = _statement_side(st, direction)
             pairs.append({
                 "entity": ent,
                 "indicator": name,
                 "period": per,
                 "target": _side(t, direction, with_strength=True),
-                "result": _side(a, direction, with_strength=False) if a else None,
+                "result": result,
                 "status": status,
                 "reason": reason,
             })
+    pairs.extend(_multi_part(store, pairs))
     pairs.sort(key=lambda p: (p["entity"], p["indicator"], p["period"]))
     return {"pairs": pairs}
 
 
-def _later(result: Fact, target_fact: Fact) -> bool:
+def _multi_part(store: Any, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One pair per commitment of several countable deliverables (新建幼儿园100所、中小学50所).
+
+    Its status comes from its parts' pairs, which stay: all met is met; some
+    met and some short is partly; all evidenced parts short is not_met (the
+    whole was not delivered); some met and the rest without evidence is
+    no_evidence (the whole may or may not be done). Commitments none of whose
+    parts has evidence give no pair.
+    """
+    parts: dict[int, list[dict[str, Any]]] = {}
+    for p in pairs:
+        t = p["target"]
+        if t.get("commitment_id") and t.get("indicator_id") and (t["unit"] or "") in COUNT_UNITS:
+            parts.setdefault(t["commitment_id"], []).append(p)
+    out = []
+    for cid, ps in parts.items():
+        if len({p["indicator"] for p in ps}) < 2:
+            continue
+        statuses = [p["status"] for p in ps]
+        met = statuses.count("met")
+        short = statuses.count("not_met") + statuses.count("partly")
+        unknown = statuses.count("no_evidence")
+        if met + short == 0:
+            continue
+        if met == len(ps):
+            status = "met"
+        elif met and short or statuses.count("partly"):
+            status = "partly"
+        elif short:
+            status = "not_met"
+        else:
+            status = "no_evidence"
+        row = store.db.execute("SELECT text, start, \"end\", strength FROM commitments WHERE id = ?", [cid]).fetchone()
+        if row is None:
+            continue
+        text, start, end, strength = row
+        first = ps[0]["target"]
+        listed = "; ".join(f"{p['indicator']} {p['status']}" for p in ps)
+        reason = (f"{met} of {len(ps)} parts met, {short} short, {unknown} without evidence ({listed})")
+        evidenced = next(p["result"] for p in ps if p["result"] is not None)
+        out.append({
+            "entity": ps[0]["entity"],
+            "indicator": text if len(text) <= 40 else text[:39] + "…",
+            "period": ps[0]["period"],
+            "target": {
+                "value": None, "value_max": None, "unit": None, "qualifier": None, "direction": "floor",
+                "quote": first["quote"], "doc": first["doc"], "name": text, "document_id": first["document_id"],
+                "sentence_id": first["sentence_id"], "quote_start": first["quote_start"], "start": start,
+                "end": end, "indicator_id": None, "strength": strength or first.get("strength"),
+                "commitment_id": cid, "parts": [p["indicator"] for p in ps],
+            },
+            "result": {**evidenced, "value": None, "value_max": None, "unit": None, "qualifier": None,
+                       "indicator_id": None, "evidence": "count",
+                       "parts": [{"indicator": p["indicator"], "status": p["status"]} for p in ps]},
+            "status": status,
+            "reason": reason,
+        })
+    return out
+
+
+def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None = None,
+                       entity: str | None = None) -> list[Fact]:
+    """``facts`` plus the measurable commitments that state a target of their own.
+
+    A measurable commitment (with a target indicator, a value and a
+    deadline) that holds an indicator target of the same document is that
+    target: the target gets the commitment's id, and its strength when the
+    target's own words give none. Any other becomes a target of the
+    deadline's year.
+    """
+    from zongjie.analysis.compare import _entity_arg, entity_of
+
+    want = canonical_name(indicator).name if indicator else None
+    want_entity = _entity_arg(entity) if entity else None
+    targets: dict[str, list[int]] = {}
+    for i, f in enumerate(facts):
+        if f.kind == "target" and f.source == "indicator":
+            targets.setdefault(f.document_id, []).append(i)
+    out = list(facts)
+    rows = store.db.execute(
+        "SELECT c.id, c.document_id, d.title, d.year, d.doc_type, d.org, c.text, c.start, c.\"end\", c.deadline, "
+        "c.strength, c.target_name, c.target_value, c.target_unit, c.target, s.text, s.start, c.sentence_id "
+        "FROM commitments c JOIN documents d ON d.id = c.document_id LEFT JOIN sentences s ON s.id = c.sentence_id "
+        "WHERE c.measurable = 1 AND c.deadline IS NOT NULL AND c.target_value IS NOT NULL "
+        "AND trim(coalesce(c.target_name, '')) != '' ORDER BY c.id"
+    ).fetchall()
+    for (cid, doc_id, title, year, doc_type, org, text, start, end, deadline, strength, tname, tvalue, tunit,
+         tjson, sentence, sent_start, sid) in rows:
+        inside = [i for i in targets.get(doc_id, ()) if start <= out[i].start and out[i].end <= end]
+        if inside:
+            for i in inside:
+                f = out[i]
+                out[i] = replace(f, commitment_id=f.commitment_id or cid, strength=f.strength or strength)
+            continue
+        canon = canonical_name(tname)
+        if want is not None and canon.name != want:
+            continue
+        ent = entity_of(org, title)
+        if want_entity is not None and ent != want_entity:
+            continue
+        if not deadline[:4].isdigit() or (year is not None and int(deadline[:4]) < year):
+            continue  # a deadline before the document is a review, not a target
+        try:
+            qualifier = (json.loads(tjson) or {}).get("qualifier") if tjson else None
+        except ValueError:
+            qualifier = None
+        out.append(Fact(
+            id=cid, document_id=doc_id, doc=title, doc_year=year, doc_type=doc_type, entity=ent,
+            period=deadline[:4], name=tname, indicator=canon.name, method=canon.method, value=tvalue,
+            value_max=None, unit=tunit, qualifier=qualifier, kind="target", masked=False, suspect=False,
+            comparison=None, quote=sentence or text, clause=text, sentence_id=sid, start=start, end=end,
+            direction=direction_of(canon.name, text, qualifier), strength=strength or strength_of(text),
+            sentence_start=sent_start if sent_start is not None else start, source="commitment", commitment_id=cid,
+        ))
+    return out
+
+
+# a plan in the later report (今年拟安排财政赤字9000亿元) is no result of the last one
+_PLANNED = re.compile(r"今年拟|拟安排|拟按|拟发行|预期目标|力争|争取")
+# an average or total over years right before the number (城镇新增就业年均超过70万人)
+_YEARS = re.compile(r"年均|累计|五年|以来|期间")
+_FLOW = ("新增", "新建", "新开工", "新引进", "新认定")
+
+
+def _before(f: Fact, width: int = 6) -> str:
+    """The few characters of the quote just before the fact's number."""
+    at = f.start - f.sentence_start
+    return f.quote[max(0, at - width):max(0, at)] if 0 <= at <= len(f.quote) else ""
+
+
+def _comparable(result: Fact, target_fact: Fact) -> bool:
+    """The result can be evidence for the target at all.
+
+    Not a starting point (研发投入强度从2.77%提高到3.3%: 2.77% is where it
+    started), not an average over years (年均超过70万人) against a target for
+    one year, not a plan of the later report (今年拟安排…), and a flow
+    (新增46家) never against a level (企业达220家), nor a level against a flow.
+    """
+    if _before(result, 2).endswith(("从", "由")):
+        return False
+    if _YEARS.search(_before(result, 8)) and not _YEARS.search(_before(target_fact, 8)):
+        return False
+    if _PLANNED.search(result.clause):
+        return False
+    flow_r = any(w in result.name or w in _before(result) for w in _FLOW)
+    flow_t = any(w in target_fact.name or w in _before(target_fact) for w in _FLOW)
+    return flow_r == flow_t
+
+
+def _later(result: Fact | Statement, target_fact: Fact) -> bool:
     """The result comes from a document written after the target's."""
     if result.document_id == target_fact.document_id:
         return False
@@ -255,3 +503,70 @@ def summary(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row = counts.setdefault((p["entity"], p["indicator"]), dict.fromkeys(STATUSES, 0))
         row[p["status"]] += 1
     return [{"entity": e, "indicator": i, **c} for (e, i), c in sorted(counts.items())]
+
+
+_AUDIT_COLUMNS = (
+    "entity", "indicator", "period", "status", "reason", "evidence", "direction", "strength",
+    "target_indicator_id", "target_commitment_id", "target_document_id", "target_value", "target_value_max",
+    "target_unit", "target_qualifier", "target_quote", "target_start", "target_end", "result_indicator_id",
+    "result_document_id", "result_value", "result_unit", "result_qualifier", "result_quote", "result_start",
+    "result_end", "audited_at",
+)
+
+
+def _audit_row(p: dict[str, Any], at: str) -> tuple:
+    t, r = p["target"], p["result"] or {}
+    return (
+        p["entity"], p["indicator"], p["period"], p["status"], p["reason"], r.get("evidence"), t["direction"],
+        t.get("strength"), t.get("indicator_id"), t.get("commitment_id"), t["document_id"], t["value"],
+        t["value_max"], t["unit"], t["qualifier"], t["quote"], t["start"], t["end"], r.get("indicator_id"),
+        r.get("document_id"), r.get("value"), r.get("unit"), r.get("qualifier"), r.get("quote"), r.get("start"),
+        r.get("end"), at,
+    )
+
+
+def save_canonical(store: Any) -> int:
+    """Rewrite ``indicator_canonical``: each indicator fact's canonical indicator. Returns the rows written."""
+    from zongjie.analysis.canonical import canonical_name
+
+    names = store.db.execute("SELECT id, name FROM indicators").fetchall()
+    rows = []
+    for fid, name in names:
+        c = canonical_name(name) if name and name.strip() else None
+        if c is not None:
+            rows.append((fid, c.name, c.method or "none", c.score))
+    with store._write() as conn:
+        conn.execute("DELETE FROM indicator_canonical")
+        conn.executemany("INSERT INTO indicator_canonical (indicator_id, canonical, method, score) "
+                         "VALUES (?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def save_audit(store: Any, *, wait: float = 60.0) -> dict[str, int]:
+    """Audit the whole store and rewrite its ``audits`` and ``indicator_canonical`` tables.
+
+    Both tables are derived from the facts, so they are replaced whole, each
+    in one transaction, under the store's writer lock (waiting up to
+    ``wait`` seconds for another writer).
+
+    Args:
+        store: a Store opened for writing.
+
+    Returns:
+        Rows written per status, and ``indicator_canonical``.
+    """
+    from datetime import UTC, datetime
+
+    with store.writer_lock(wait=wait):
+        canonical = save_canonical(store)
+        pairs = audit(store)["pairs"]
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        placeholders = ", ".join("?" for _ in _AUDIT_COLUMNS)
+        columns = ", ".join(_AUDIT_COLUMNS)
+        with store._write() as conn:
+            conn.execute("DELETE FROM audits")
+            conn.executemany(f"INSERT INTO audits ({columns}) VALUES ({placeholders})",
+                             [_audit_row(p, at) for p in pairs])
+    counts = {s: sum(p["status"] == s for p in pairs) for s in STATUSES}
+    counts["indicator_canonical"] = canonical
+    return counts

@@ -138,7 +138,7 @@ def save_signature(store: Any, document_id: str, sig: Signature | None) -> None:
 
 
 def sign_missing(store: Any) -> int:
-    """Sign the documents that have no signature yet (a store made before migration 5); returns how many."""
+    """Sign the documents that have no signature yet (a store made before migration 6); returns how many."""
     ids = [r[0] for r in store.db.execute(
         "SELECT id FROM documents d WHERE NOT EXISTS "
         "(SELECT 1 FROM document_signatures s WHERE s.document_id = d.id) ORDER BY rowid")]

@@ -125,6 +125,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str, quiet: bool, no_entities: bool, 
         raise click.ClickException(
             "nothing could be ingested" + (f" ({report.error_count} errors above)" if report.errors else " (no files found)")
         )
+    analysis.save_audit_tables(db, quiet=quiet)  # the audits and canonical names of the whole store
 
 
 # ---------------------------------------------------------------- text
@@ -215,7 +216,8 @@ def _fmt_value(value: Any, unit: Any, masked: bool = False, qualifier: Any = Non
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--no-entities", is_flag=True, help="Skip entity recognition (faster).")
-def extract_cmd(file: str, fmt: str, no_entities: bool) -> None:
+@click.option("--rules-only", is_flag=True, help="No learned model adds a fact (see README, Learned models).")
+def extract_cmd(file: str, fmt: str, no_entities: bool, rules_only: bool) -> None:
     """Extract indicators, commitments, times and entities from FILE.
 
     Every fact carries character offsets into the document's clean text and
@@ -235,7 +237,7 @@ def extract_cmd(file: str, fmt: str, no_entities: bool) -> None:
         if isinstance(item, ReadFailure):
             click.echo(f"{safe(item.source)}: {item.reason}: {safe(item.message)}", err=True)
             continue
-        docs.append((item, extract(item, entities=not no_entities)))
+        docs.append((item, extract(item, entities=not no_entities, models=not rules_only)))
     if fmt == "json":
         click.echo(json.dumps({"documents": [extract_json(d, f) for d, f in docs]}, ensure_ascii=False))
     else:
@@ -317,7 +319,7 @@ def sample_dir() -> Path:
 @cli.command("demo")
 @_db_option
 def demo_cmd(db: str) -> None:
-    """Run the bundled sample archive end to end: ingest, search, indicators.
+    """Run the bundled sample archive end to end: ingest, search, compare across years, audit.
 
     The samples: national 政府工作报告 (2012, 2013, 2018, 2019), the 广东 and
     河南 2025 reports (.docx), 广东 2026 (CSV), health-bureau 工作总结 web copies.
@@ -330,6 +332,7 @@ def demo_cmd(db: str) -> None:
     click.secho(f"Ingesting the bundled samples from {samples} into {db}", bold=True)
     report, stats = run_ingest([str(samples)], db)
     _print_report(report, db)
+    analysis.save_audit_tables(db)  # the audits table, for serve and export
     click.echo("store: " + ", ".join(f"{k} {v}" for k, v in stats.get("tables", stats).items() if isinstance(v, int)))
     from zongjie.schema.store import Store
 
@@ -340,18 +343,42 @@ def demo_cmd(db: str) -> None:
         click.secho("\n$ zongjie search 家庭医生 --limit 3", bold=True)
         for h in store.search("家庭医生", limit=3):
             click.echo(f"  {safe(h.title)} ({h.year}): {safe(h.snippet)[:120]}")
-        rows = store.db.execute(
-            "SELECT d.title, d.year, i.name, i.value, i.unit, i.kind FROM indicators i JOIN documents d ON d.id = i.document_id "
-            "WHERE i.name LIKE '%生产总值%' AND i.unit = '%' ORDER BY d.year LIMIT 12"
-        ).fetchall()
-        if rows:
-            click.secho("\nGDP growth indicators found:", bold=True)
-            for title, year, name, value, unit, kind in rows:
-                click.echo(f"  {year}  {kind:6s} {safe(name)[:20]:20s} {_fmt_value(value, unit)}  ({safe(title)[:30]})")
+        _demo_compare_and_audit(store, db)
+
+
+def _demo_compare_and_audit(store: Any, db: str) -> None:
+    """The point of zongjie in one screen: GDP growth across years, and every target checked."""
+    from zongjie.analysis.audit import STATUSES, audit, summary
+    from zongjie.analysis.compare import compare
+
+    click.secho("\n$ zongjie compare GDP增长          # one indicator across years, actual against target", bold=True)
+    click.echo(analysis.compare_table(compare(store, "GDP增长")), nl=False)
+    pairs = audit(store)["pairs"]
+    decided = [p for p in pairs if p["status"] != "no_evidence"]
+    click.secho("\n$ zongjie audit                   # each target against what the next report says happened",
+                bold=True)
+    click.echo(analysis.audit_table(decided, counts=False), nl=False)
+    click.echo(f"… and {len(pairs) - len(decided)} targets with no evidence in a later document (never guessed)")
+    click.secho("\nSummary by entity", bold=True)
+    by_entity: dict[str, dict[str, int]] = {}
+    for row in summary(pairs):
+        counts = by_entity.setdefault(row["entity"], dict.fromkeys(STATUSES, 0))
+        for status in STATUSES:
+            counts[status] += row[status]
+    click.echo(f"  {'entity':10s} " + " ".join(f"{s:>11s}" for s in STATUSES))
+    for entity, counts in sorted(by_entity.items(), key=lambda kv: -sum(kv[1].values())):
+        click.echo(f"  {safe(entity)[:10]:10s} " + " ".join(f"{counts[s]:>11d}" for s in STATUSES))
+    click.echo("  " + analysis.status_counts(pairs))
+    click.secho("\nNext", bold=True)
+    click.echo(f"  zongjie audit --db {db} --format html -o 审计报告.html    # every pair with both quotes, offline")
+    click.echo(f"  zongjie compare GDP增长 --db {db} --chart 国内生产总值增长.png")
+    click.echo(f"  zongjie export --db {db} --format xlsx -o 数据.xlsx")
+    click.echo(f"  zongjie serve --db {db}                                  # browse it all in the browser")
 
 
 # Commands that live in their own modules register themselves on import.
 import zongjie.cli.duplicates  # noqa: E402,F401  (zongjie duplicates)
+import zongjie.cli.export  # noqa: E402,F401  (zongjie export)
 import zongjie.cli.serve  # noqa: E402,F401
 import zongjie.cli.train  # noqa: E402,F401  (zongjie train / evaluate)
 from zongjie.cli import analysis  # noqa: E402,F401

@@ -13,14 +13,27 @@ from zongjie.errors import ZongjieError
 
 
 def _open_store(db: str) -> Any:
+    from zongjie.schema.migrations import latest_version, schema_version
     from zongjie.schema.store import Store
 
     if not Path(db).exists():
         raise click.ClickException(f"no store at {db}: run `zongjie ingest PATH --db {db}` first")
     try:
-        return Store(db, readonly=True)
+        store = Store(db, readonly=True)
     except ZongjieError as exc:
-        raise click.ClickException(str(exc)) from exc
+        # a store of an older schema is upgraded once (a writable open migrates it), then read
+        try:
+            import sqlite3
+
+            with sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True) as conn:
+                old = schema_version(conn) < latest_version()
+            if not old:
+                raise exc
+            Store(db).close()
+            return Store(db, readonly=True)
+        except (ZongjieError, sqlite3.Error):
+            raise click.ClickException(str(exc)) from exc
+    return store
 
 
 def _emit(data: str | bytes, output: str | None) -> None:
@@ -88,8 +101,10 @@ def indicators_cmd(db: str, min_count: int, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (needed for xlsx).")
+@click.option("--chart", "chart_path", type=click.Path(dir_okay=False),
+              help="Also draw actual against target over time: FILE.png, FILE.svg or FILE.html.")
 def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | None, year_to: int | None,
-                fmt: str, output: str | None) -> None:
+                fmt: str, output: str | None, chart_path: str | None) -> None:
     """One indicator across years: the actual and the target of each period.
 
     A report's targets are for its own year; its review figures for the year
@@ -100,6 +115,7 @@ def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | No
     Example:
       zongjie compare 地区生产总值增长 --entity 广东 --db reports.db
       zongjie compare GDP增长 --entity 全国 --from 2012 --to 2019 --format csv -o gdp.csv
+      zongjie compare GDP增长 --entity 全国 --chart 国内生产总值增长.png
     """
     from zongjie.analysis.compare import compare
     from zongjie.analysis.export import COMPARE_COLUMNS, to_csv, to_json, to_xlsx
@@ -107,6 +123,17 @@ def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | No
     store = _open_store(db)
     with store:
         rows = compare(store, indicator, entity=entity, year_from=year_from, year_to=year_to)
+    if chart_path:
+        from zongjie.analysis.chart import chart, cjk_font
+
+        try:
+            chart(rows, chart_path)
+        except (ImportError, ValueError, OSError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        if cjk_font() is None:
+            click.echo("warning: no CJK font found (Debian: apt install fonts-wqy-microhei); "
+                       "Chinese labels may show as boxes", err=True)
+        click.echo(f"wrote {chart_path}", err=True)
     if fmt == "json":
         _emit(to_json(rows) + "\n", output)
     elif fmt == "csv":
@@ -116,14 +143,19 @@ def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | No
     elif not rows:
         click.echo(f"no figures for {safe(indicator)}")
     else:
-        lines = [f"{'entity':10s} {'period':8s} {'actual':>14s} {'target':>16s} unit  source"]
-        for r in rows:
-            actual_text = _figure(r["actual"], None, r["actual_masked"], r["actual_qualifier"])
-            target_text = _figure(r["target"], None, r["target_masked"], r["target_qualifier"], r["target_max"])
-            source = safe(r["actual_doc"] or r["target_doc"] or "")[:30]
-            lines.append(f"{safe(r['entity'])[:10]:10s} {r['period']:8s} {actual_text:>14s} {target_text:>16s} "
-                         f"{safe(r['unit'] or '')[:4]:4s}  {source}")
-        _emit("\n".join(lines) + "\n", output)
+        _emit(compare_table(rows), output)
+
+
+def compare_table(rows: list[dict[str, Any]]) -> str:
+    """Compare rows as a plain-text table (the command's and the demo's)."""
+    lines = [f"{'entity':10s} {'period':8s} {'actual':>14s} {'target':>16s} unit  source"]
+    for r in rows:
+        actual_text = _figure(r["actual"], None, r["actual_masked"], r["actual_qualifier"])
+        target_text = _figure(r["target"], None, r["target_masked"], r["target_qualifier"], r["target_max"])
+        source = safe(r["actual_doc"] or r["target_doc"] or "")[:30]
+        lines.append(f"{safe(r['entity'])[:10]:10s} {r['period']:8s} {actual_text:>14s} {target_text:>16s} "
+                     f"{safe(r['unit'] or '')[:4]:4s}  {source}")
+    return "\n".join(lines) + "\n"
 
 
 @cli.command("audit")
@@ -134,8 +166,10 @@ def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | No
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "html"]), default="table",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (needed for xlsx).")
+@click.option("--save", is_flag=True,
+              help="Also rewrite the store's audits and indicator_canonical tables (the whole store).")
 def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | None, fmt: str,
-              output: str | None) -> None:
+              output: str | None, save: bool) -> None:
     """Each target of period N against the evidence for N in later documents.
 
     Status: met, not_met, partly or no_evidence (never guessed). Floors
@@ -149,10 +183,14 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
       zongjie audit --entity 广东 --period 2025 --db reports.db
       zongjie audit --format json -o 审计.json
       zongjie audit --format html -o 审计报告.html
+      zongjie audit --save --db reports.db     # the audits table, for zongjie serve and export
     """
     from zongjie.analysis.audit import audit
     from zongjie.analysis.export import AUDIT_COLUMNS, audit_html, audit_rows, to_csv, to_json, to_xlsx
 
+    if save:
+        _open_store(db).close()  # a clear message when there is no store
+        save_audit_tables(db)
     store = _open_store(db)
     with store:
         result = audit(store, entity=entity, period=period, indicator=indicator)
@@ -168,14 +206,51 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
     elif not pairs:
         click.echo("no targets found")
     else:
-        lines = []
-        for p in pairs:
-            t = p["target"]
+        _emit(audit_table(pairs), output)
+
+
+def audit_table(pairs: list[dict[str, Any]], *, counts: bool = True) -> str:
+    """Audit pairs as a plain-text table, one line each, then the counts by status."""
+    lines = []
+    for p in pairs:
+        t = p["target"]
+        if t.get("parts"):
+            target_text = f"({len(t['parts'])} parts)"
+        else:
             target_text = _figure(t["value"], t["unit"], t["value"] is None, t["qualifier"], t["value_max"])
-            result_text = _figure(p["result"]["value"], p["result"]["unit"], p["result"]["value"] is None,
-                                  p["result"]["qualifier"]) if p["result"] else "—"
-            lines.append(f"{safe(p['entity'])[:8]:8s} {p['period']:8s} {safe(p['indicator'])[:14]:14s} "
-                         f"{target_text:>12s} → {result_text:12s} {p['status']:12s} {safe(p['reason'])}")
-        counts = {s: sum(p["status"] == s for p in pairs) for s in ("met", "not_met", "partly", "no_evidence")}
-        lines.append(f"{len(pairs)} targets: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-        _emit("\n".join(lines) + "\n", output)
+        r = p["result"]
+        if r is None:
+            result_text = "—"
+        elif r.get("evidence") == "statement":
+            result_text = "(stated)"
+        elif r.get("evidence") == "count":
+            result_text = "(by part)"
+        else:
+            result_text = _figure(r["value"], r["unit"], r["value"] is None, r["qualifier"])
+        lines.append(f"{safe(p['entity'])[:8]:8s} {p['period']:8s} {safe(p['indicator'])[:14]:14s} "
+                     f"{target_text:>12s} → {result_text:12s} {p['status']:12s} {safe(p['reason'])}")
+    if counts:
+        lines.append(status_counts(pairs))
+    return "\n".join(lines) + "\n"
+
+
+def status_counts(pairs: list[dict[str, Any]]) -> str:
+    """``12 targets: 5 met, 2 not_met, 0 partly, 5 no_evidence``."""
+    counts = {s: sum(p["status"] == s for p in pairs) for s in ("met", "not_met", "partly", "no_evidence")}
+    return f"{len(pairs)} targets: " + ", ".join(f"{n} {s}" for s, n in counts.items())
+
+
+def save_audit_tables(db: str, *, quiet: bool = False) -> None:
+    """Rewrite the store's ``audits`` and ``indicator_canonical`` tables (after an ingest, or audit --save)."""
+    from zongjie.analysis.audit import save_audit
+    from zongjie.schema.store import Store
+
+    try:
+        with Store(db) as store:
+            counts = save_audit(store)
+    except ZongjieError as exc:
+        raise click.ClickException(f"audit not saved: {exc}") from exc
+    if not quiet:
+        total = sum(counts[s] for s in ("met", "not_met", "partly", "no_evidence"))
+        click.echo(f"audits: {total} targets saved (" + ", ".join(
+            f"{counts[s]} {s}" for s in ("met", "not_met", "partly", "no_evidence")) + ")", err=True)

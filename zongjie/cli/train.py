@@ -8,7 +8,7 @@ import click
 
 from zongjie.cli import cli
 
-MODEL_NAMES = ("roles",)
+MODEL_NAMES = ("roles", "ner")
 
 
 def _print_scores(scores: dict[str, dict[str, float]], title: str) -> None:
@@ -27,7 +27,9 @@ def _print_scores(scores: dict[str, dict[str, float]], title: str) -> None:
 @click.option("--output", type=click.Path(file_okay=False), default=None,
               help="Where to write the model (default: the shipped model's folder in the package).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: the one the shipped model used).")
-def train_cmd(name: str, output: str | None, seed: int | None) -> None:
+@click.option("--silver-from", "silver_from", type=click.Path(exists=True, file_okay=False), default=None,
+              help="ner: first rebuild the silver sentences from this corpus (../shared/corpus/real).")
+def train_cmd(name: str, output: str | None, seed: int | None, silver_from: str | None) -> None:
     """Rebuild a learned model from the training data kept in the repository.
 
     \b
@@ -38,6 +40,7 @@ def train_cmd(name: str, output: str | None, seed: int | None) -> None:
     Example:
       zongjie train roles                   # 重新训练句子角色模型
       zongjie train ner --output /tmp/ner   # 训练实体模型到别处
+      zongjie train ner --silver-from ../shared/corpus/real   # 先用规则重建银标数据
     """
     from zongjie.models import SEED, model_dir
 
@@ -53,6 +56,9 @@ def train_cmd(name: str, output: str | None, seed: int | None) -> None:
     else:
         from zongjie.models import ner
 
+        if silver_from:
+            rows = ner.rebuild_silver(Path(silver_from), seed=seed)
+            click.echo(f"ner: {len(rows)} silver sentences → {ner.data_path(ner.SILVER_FILE)}", err=True)
         stats = ner.train(folder, seed=seed, progress=lambda line: click.echo(line, err=True))
         click.echo(f"ner: {stats['train']} silver sentences, {stats['entities']} entities → {folder}")
 
@@ -80,9 +86,16 @@ def evaluate_cmd(name: str, model_path: str | None) -> None:
         model = roles.train(train_part)
         _print_scores(roles.scores(model, held_apart),
                       f"roles: trained on {len(train_part)}, scored on {len(held_apart)} held-apart sentences")
+        click.echo("where the rules are unsure (5-fold cross-validation on all labelled sentences):")
+        for case, c in roles.choose_thresholds().items():
+            click.echo(f"  {case:12s} overrule at p >= {c['threshold']:.2f}: accuracy {c['accuracy']:.3f} "
+                       f"(rules alone {c['rules_accuracy']:.3f}) on {c['sentences']} sentences")
     else:
         from zongjie.models import ner
 
         results = ner.evaluate(Path(model_path) if model_path else None)
         _print_scores(results["model"], f"ner model on {results['sentences']} hand-checked sentences")
-        _print_scores(results["rules"], "rules alone (entities.py) on the same sentences")
+        _print_scores(results["rules"], "rules alone (entities.py, indicator names) on the same sentences")
+        _print_scores(results["rules+model"], "rules + the model's entities of that label that overlap no rule entity")
+        used = ", ".join(ner.ADD_LABELS) or "none"
+        _print_scores(results["combined"], f"what extract uses: rules + the model's {used}")

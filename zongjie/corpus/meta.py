@@ -39,6 +39,12 @@ _ORG = re.compile(
 _CONGRESS = re.compile(r"在(?P<region>[\u4e00-\u9fa5]{2,10}?(?:省|市|自治区))第[一二三四五六七八九十]+届人民代表大会")
 _NATIONAL = re.compile(r"在第[一二三四五六七八九十]+届全国人民代表大会")
 _SPEECH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日在")
+# the opening of a work report read without its title (the sentence-aligned CSVs):
+# 现在，我代表国务院，向大会报告政府工作 / 我代表省人民政府，向大会作政府工作报告
+_DELIVERS = re.compile(
+    r"我代表(?P<org>国务院|中华人民共和国国务院|[\u4e00-\u9fa5]{0,10}?人民政府)[，,]?\s*向(?:大会|[\u4e00-\u9fa5]{0,20}会议)"
+    r"(?:作|做|报告)(?:政府工作)"
+)
 
 
 def _year_of(text: str) -> int | None:
@@ -96,6 +102,19 @@ def find_year(title: str | None, doc: Document, hints: dict[str, Any] | None = N
     return None, False
 
 
+def _report_title(doc: Document, year: int | None) -> str | None:
+    """A work report's title from its opening sentence, where the source kept no title line.
+
+    The sentence-aligned CSVs of the national reports start at 现在，我代表国务院，向大会报告政府工作:
+    that is the 国务院's 政府工作报告 of the year the file gives.
+    """
+    m = _DELIVERS.search(doc.text[:400])
+    if not m:
+        return None
+    org = "国务院" if m.group("org").endswith("国务院") else m.group("org")
+    return f"{year}年{org}政府工作报告" if year else f"{org}政府工作报告"
+
+
 def find_period(title: str | None, doc: Document) -> str:
     text = title or doc.text[:80]
     if re.search(r"上半年|1[-—~至到]6月|一至六月", text):
@@ -123,6 +142,9 @@ def find_org(title: str | None, doc: Document) -> str | None:
     head = doc.text[:600]
     if _NATIONAL.search(head):
         return "国务院"
+    m = _DELIVERS.search(head)
+    if m and (not title or m.group("org").endswith("国务院")):
+        return "国务院" if m.group("org").endswith("国务院") else m.group("org")
     m = _CONGRESS.search(head)
     if m:
         return m.group("region") + "人民政府"
@@ -170,6 +192,8 @@ def describe(doc: Document, hints: dict[str, Any] | None = None, furniture_dates
     """
     title = find_title(doc, hints)
     year, masked = find_year(title, doc, hints)
+    if title is None:
+        title = _report_title(doc, year)
     return Meta(
         title=title,
         year=year,

@@ -6,45 +6,57 @@ commitment; elsewhere only clauses under a future marker (将继续, 力争, 年
 at ，；。 with short lead-ins (下一步, 年内, 同时) kept with the clause they
 introduce. The deadline is the end of the latest time in the clause, or, with
 none, the period its plan heading names (下半年 → that year's 12-31).
+
+The patterns and the two rules live in rules/commitments.yaml, with examples.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from zongjie.corpus.document import Document, Section
 from zongjie.corpus.structure import role_of
+from zongjie.extract import rules as rules_mod
 from zongjie.extract.facts import Commitment, Indicator
+from zongjie.extract.indicators import looks_back
 from zongjie.extract.times import find_times
 
 RULE_PLAN = "commitment.plan_clause.v1"
 RULE_MARKER = "commitment.future_marker.v1"
 
-_CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
-# no ^: it is used with match(text, pos), where ^ would only match at 0
-_MARKER_PREFIX = re.compile(
-    r"\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）][、.]?|\d+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[,，、]?)\s*"
-)
-# a lead-in that is not a clause of its own: it goes with the next one
-_LEAD_IN = re.compile(
-    r"^(?:下一步|下步|今后|同时|此外|另外|总之|其次|首先|最后|为此|因此|近期|年内|年底前|明年|下半年|今年|积极争取|"
-    r"[^，,；;]{0,20}(?:为契机|为抓手|为重点|为核心|为目标|为主线|为载体|为突破口|时间|开始|以来)|"
-    r"(?:通过|按照|根据|围绕|依托|以|在|从|自|对|针对|为了|为)[^，,；;]{0,30})$"
-)
-_FUTURE = re.compile(
-    r"(?:将|即将)(?:继续|进一步|全面|加快|加大|着力|重点|逐步|于|在|启动|开展|实施|建成|完成|组织|争取|投入|达到|实现|推进|推动|建立|出台|制定|开工|把)"
-    r"|力争|争取|计划(?!生育|免疫)|拟(?:于|在|将|对)|预计|即可|可望|有望|年内|年底前|年底|明年|下半年|下一步|近期|到20\d{2}年|20\d{2}年(?:底|前)|今后|"
-    r"正着力|正在抓紧|要(?:进一步|继续|加快|加强|切实|认真|全面|着力|把|在|以|按照|大力)"
-)
-_RETROSPECTIVE = re.compile(r"了|已经|已|业已|先后|均已|取得|曾")
-_HARD = re.compile(r"确保|必须|坚决|严格控制|务必|决不|绝不")
-_SOFT = re.compile(r"力争|争取|努力|力求|尽力|尽快")
-_PLANNED = re.compile(r"将|计划|拟|要|预计|准备|打算")
-_DELIVERABLE = re.compile(
-    r"制定|出台|印发|拟定|编制|建成|完成|创建|通过|开工|竣工|完工|投入使用|纳入|实现|启动|开业|挂牌|验收|达标|招聘|引进|新增|举办|召开|开展.{0,12}(?:竞赛|调查|活动|评选)"
-)
+@dataclass(frozen=True)
+class _Rules:
+    """The patterns of rules/commitments.yaml, compiled (one field per part, and the future marker)."""
+
+    clause_end: re.Pattern[str]
+    unit_end: re.Pattern[str]
+    marker_prefix: re.Pattern[str]
+    lead_in: re.Pattern[str]
+    retrospective: re.Pattern[str]
+    hard: re.Pattern[str]
+    soft: re.Pattern[str]
+    planned: re.Pattern[str]
+    deliverable: re.Pattern[str]
+    future_time: re.Pattern[str]
+    cn_count: re.Pattern[str]
+    this_year: re.Pattern[str]
+    estimate_unless: re.Pattern[str]
+    plans_follow: re.Pattern[str]
+    future: re.Pattern[str]
+
+
+@functools.cache
+def _rules() -> _Rules:
+    rs = rules_mod.load("commitments")
+    compiled = {f.name: re.compile(rules_mod.expand(rs.parts[f.name], rs.parts))
+                for f in fields(_Rules) if f.name != "future"}
+    future = rs.by_id(RULE_MARKER).regex
+    assert future is not None
+    return _Rules(**compiled, future=future)
 
 
 @dataclass
@@ -57,7 +69,7 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
     """Clauses of text[start:end]: cut at ，；。, list markers dropped, lead-ins merged forward."""
     pieces: list[_Clause] = []
     pos = start
-    for m in _CLAUSE_END.finditer(text, start, end):
+    for m in _rules().clause_end.finditer(text, start, end):
         pieces.append(_Clause(pos, m.start()))
         pos = m.end()
     if pos < end:
@@ -68,59 +80,65 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
         s, e = c.start, c.end
         while s < e and text[s].isspace():
             s += 1
-        m = _MARKER_PREFIX.match(text, s, e) if s < e else None
+        m = _rules().marker_prefix.match(text, s, e) if s < e else None
         if m and m.end() < e:
             s = m.end()
         if e - s <= 0:
             continue
         body = text[s:e]
-        if pending is None and (len(body) <= 3 or _LEAD_IN.match(body)):
+        if pending is None and (len(body) <= 3 or _rules().lead_in.match(body)):
             pending = s
             continue
         out.append(_Clause(pending if pending is not None else s, e))
         pending = None
-    if pending is not None:
-        out.append(_Clause(pending, end))
+    if pending is not None:  # a lead-in with nothing after it is a clause after all
+        out.append(_Clause(pending, pieces[-1].end))
     return out
 
 
 def _checkable(text: str) -> bool:
     """A clause a later report can confirm or deny: a number, a time, a deliverable."""
-    return bool(re.search(r"\d|[一二两三四五六七八九十百千万]+(?:个|家|所|项|名|人|次|座|张)", text)
-                or _FUTURE_TIME.search(text) or _DELIVERABLE.search(text))
+    return bool(re.search(r"\d", text) or _rules().cn_count.search(text)
+                or _rules().future_time.search(text) or _rules().deliverable.search(text))
 
 
-_FUTURE_TIME = re.compile(r"年内|年底|年末|月底|下半年|明年|到20\d{2}年|20\d{2}年|[一二三四五六七八九十\d]+月")
-_UNIT_END = re.compile(r"[；;。！？!?\n]")
 
 
 def _units(text: str, start: int, end: int) -> list[_Clause]:
     """Commitment candidates of a sentence.
 
     Each checkable clause stands alone (so that two promises in one sentence
-    are two commitments); runs of the other clauses between semicolons stay
-    together, as one general statement.
+    are two commitments); the other clauses go with the checkable clause
+    before them (中心医院启动jci认证医院创建，提升涉外门诊服务品质), or, a
+    single one at the start, with the one after (加强健康教育，全面开展…宣传).
+    Several lead clauses, and a stretch between semicolons with no checkable
+    clause, stay together as one general statement.
     """
     out: list[_Clause] = []
     pos = start
-    bounds = [m.end() for m in _UNIT_END.finditer(text, start, end)]
+    bounds = [m.end() for m in _rules().unit_end.finditer(text, start, end)]
     if not bounds or bounds[-1] < end:
         bounds.append(end)
     for stop in bounds:
-        run: _Clause | None = None
-        for c in clauses(text, pos, stop):
-            if _checkable(text[c.start:c.end]):
-                if run:
-                    out.append(run)
-                    run = None
-                out.append(c)
-            elif run is None:
-                run = _Clause(c.start, c.end)
-            else:
-                run.end = c.end
-        if run:
-            out.append(run)
+        pieces = clauses(text, pos, stop)
         pos = stop
+        marks = [_checkable(text[c.start:c.end]) for c in pieces]
+        if not any(marks):
+            if pieces:
+                out.append(_Clause(pieces[0].start, pieces[-1].end))
+            continue
+        first = marks.index(True)
+        units: list[_Clause] = []
+        if first > 1:  # several lead clauses: a statement of their own
+            units.append(_Clause(pieces[0].start, pieces[first - 1].end))
+        for i, (c, checkable) in enumerate(zip(pieces, marks, strict=True)):
+            if i == first:  # one lead clause goes with it (加强健康教育，全面开展…宣传)
+                units.append(_Clause(pieces[0].start if first == 1 else c.start, c.end))
+            elif checkable and i > first:
+                units.append(_Clause(c.start, c.end))
+            elif i > first:
+                units[-1].end = c.end  # …启动jci认证医院创建，提升涉外门诊服务品质
+        out.extend(units)
     return out
 
 
@@ -147,7 +165,6 @@ def _heading_deadline(doc: Document, section: Section) -> tuple[str | None, bool
     return None, False
 
 
-_THIS_YEAR = re.compile(r"^(?:今年|本年|当年|年内|年底|年末|年中|下半年)")
 
 
 def _deadline(text: str, doc: Document, next_year: bool) -> tuple[str | None, bool]:
@@ -168,10 +185,30 @@ def _deadline(text: str, doc: Document, next_year: bool) -> tuple[str | None, bo
         if not t.to:
             continue
         end = t.to
-        if next_year and year is not None and _THIS_YEAR.match(t.text) and end.startswith(str(year)):
+        if next_year and year is not None and _rules().this_year.match(t.text) and end.startswith(str(year)):
             end = str(year + 1) + end[4:]
         ends.append(end)
     return (max(ends) if ends else None), True
+
+
+def _future(doc: Document, section: Section | None, body: str) -> bool:
+    """Whether a clause outside a plan part bears a future marker that looks ahead.
+
+    到2012年 in a 2013 report looks back; 预计 in the review part of a work
+    report estimates the year just ended (预计地区生产总值增长6%左右), unless
+    the clause says 今年/明年.
+    """
+    year = doc.meta.year
+    for m in _rules().future.finditer(body):
+        word = m.group(0)
+        y = re.search(r"((?:19|20)\d{2})年", word)
+        if y and year is not None and int(y.group(1)) < year:
+            continue
+        if (word == "预计" and doc.meta.doc_type == "report" and section is not None
+                and section.role == "review" and not _rules().estimate_unless.search(body)):
+            continue
+        return True
+    return False
 
 
 def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitment]:
@@ -189,18 +226,27 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
         section = doc.sections[sentence.section] if doc.sections and sentence.section is not None else None
         in_plan = section is not None and section.role == "plan"
         in_heading = section is not None and section.heading_end is not None and sentence.start < section.heading_end
-        if in_heading and (sentence.section == 0 or role_of(section.heading or "")):
-            continue  # the title, or a heading that only names the part (二、下半年工作打算)
+        # the title, or a heading that only names the part (二、下半年工作打算), is no promise;
+        # the rest of its sentence may be (…以下几点打算：一是…；二是…)
+        name_only = in_heading and (sentence.section == 0 or bool(role_of(section.heading or "")))
         next_year = in_plan and plan_year is not None and plan_year != doc.meta.year
+        if in_plan and looks_back(doc, sentence):
+            continue  # 过去五年，…城镇新增就业超过6000万人 in a plan part reports the past
+        # 现提出以下几点打算：一是…；二是…: what follows the colon is planned
+        m = _rules().plans_follow.search(text, sentence.start, sentence.end)
+        listed = m.end() if m else None
         for c in _units(text, sentence.start, sentence.end):
             body = text[c.start:c.end]
             if len(body) < 4:
+                continue
+            if name_only and c.start < section.heading_end:
                 continue
             if in_heading and c.start < section.heading_end and not _checkable(body):
                 continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
             if in_plan:
                 rule = RULE_PLAN
-            elif _FUTURE.search(body) and not _RETROSPECTIVE.search(body):
+            elif (_future(doc, section, body) or (listed is not None and c.start >= listed)) \
+                    and not _rules().retrospective.search(body):
                 rule = RULE_MARKER
             else:
                 continue
@@ -213,9 +259,9 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 deadline = heading_cache[key][0]
             lo, hi = bisect.bisect_left(target_starts, c.start), bisect.bisect_left(target_starts, c.end)
             target = targets[min(by_start[lo:hi])] if hi > lo else None  # the first in list order, as before
-            strength = "hard" if _HARD.search(body) else "soft" if _SOFT.search(body) else \
-                "planned" if _PLANNED.search(body) else None
-            measurable = bool(target or has_time or re.search(r"\d", body) or _DELIVERABLE.search(body))
+            strength = "hard" if _rules().hard.search(body) else "soft" if _rules().soft.search(body) else \
+                "planned" if _rules().planned.search(body) else None
+            measurable = bool(target or has_time or re.search(r"\d", body) or _rules().deliverable.search(body))
             out.append(Commitment(
                 start=c.start, end=c.end, text=body, rule=rule, measurable=measurable, deadline=deadline,
                 strength=strength, sentence=s_idx,
@@ -239,3 +285,13 @@ def _inherited(doc: Document, section: Section) -> tuple[str | None, bool]:
         if level <= 1:
             break
     return None, False
+
+
+def run_example(text: str, **options: Any) -> list[dict[str, Any]]:
+    """Every commitment of ``text`` read as a document, for tests/test_rule_examples.py."""
+    from zongjie.corpus.documents import read_text
+    from zongjie.extract.indicators import find_indicators
+    from zongjie.extract.quantities import find_quantities
+
+    doc = read_text(text, year=options.get("year"))[0]
+    return [c.as_dict() for c in find_commitments(doc, find_indicators(doc, find_quantities(doc.text)))]

@@ -8,14 +8,21 @@ the noun phrase on the right when the left names nothing. Lists under 分别
 (城镇职工、居民参保率分别达x%、x%) are distributed over their items, and a
 name the sentence leaves implicit (建档率) is completed from the clause
 before it. ``kind`` is ``target`` in plan sections and under target verbs.
+
+The word lists and rules (naming and kind) live in rules/indicators.yaml, with examples.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from zongjie.corpus.document import Document, Sentence
+from zongjie.extract import rules as rules_mod
 from zongjie.extract.facts import Indicator, Quantity
 
 RULE_LEFT = "indicator.name_left.v1"
@@ -23,45 +30,87 @@ RULE_RIGHT = "indicator.name_right.v1"
 RULE_SHARED = "indicator.name_distributed.v1"
 RULE_NONE = "indicator.name_missing.v1"
 
-# where a name cannot reach across
-_BOUNDARY = re.compile(r"[，,；;。！？!?：:\n（(）)]|——")
+RULE_KIND_BACK = "indicator.kind_look_back.v1"
+RULE_KIND_PLAN = "indicator.kind_plan_section.v1"
+RULE_KIND_WORD = "indicator.kind_target_word.v1"
+RULE_KIND_ACTUAL = "indicator.kind_actual.v1"
+RULE_KIND_ESTIMATE = "indicator.kind_estimate.v1"
+RULE_KIND_PAST = "indicator.kind_past_clause.v1"
+RULE_ELIDED = "indicator.name_elided_subject.v1"
+RULE_PER_HEAD = "indicator.suspect_per_head.v1"
+RULE_SCOPE = "indicator.name_other_level.v1"
+RULE_RIGHT_CLAUSE = "indicator.name_right_clause.v1"
+
 _LIST_SEP = "、"
-# copulas and level verbs between a name and its number (longest first)
-_COPULA = re.compile(
-    r"(?:分别(?:达到了|达到|达|为|是|有|占)?|(?:已经|已|均|共|累计|合计|全年|共计|总计|现|尚|另|还|仍|又|继续|仍然|依然)?"
-    r"(?:达到了|达到|达|为|是|有|计|从|由|超过|突破|逾|不少于|不低于|不超过|至少|控制在|保持在|稳定在|提高到|提升到|提高至|提升至|降低到|降至|下降到|上升到|增加到|增至)?"
-    r"(?:了)?)$"
-)
-_LEADING = re.compile(r"^(?:(?:全市|全区|全县|全省|全镇|全国)(?=共|累计|先后)|仍有|还有|另有|尚有|力争|确保了|确保|争取|努力|力求|计划|预计|预期|要|将|年底前|年底|年内|到20\d{2}年|我们|我局|我委|我院|我区|我市|我县|我省|我镇|我中心|其中|同时|此外|另外|并|并且|而且|还|共|全年|目前|截至目前|截止目前|今年以来|上半年|下半年|先后|累计|共计|专门|主动|积极|及时|已经|已|均|分别|"
-    r"(?:(?:19|20)\d{2}|[xX×*]{2,4})年(?:度|底|末|初)?|今年|去年|本年|当年|\d{1,2}(?:[-—~至]\d{1,2})?月(?:份|底|末|初)?(?:以来)?|[xX×*]+|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是|[一二三四五六七八九十]+是|\d+[、.])+")
-_WEAK_LEFT = re.compile(r"^(?:[对在为向把将给与和及或的有共了等其占]|共有|新增|新建|建成|组建|完成|全区|全市|全县|全省|全国|已有|现有|其中|累计|先后|共计|合计|总计|以上的?|以下的?)$")
-# measure words that count things named after the number
-_COUNTERS = set("个家所处名支种项座条台张辆批例位床间栋套块幅份部辆篇期场轮级类")
-_PERSON_END = re.compile(r"[人员者民生妇童士师工口户长属众部数次]$")
-# money verbs: in 街道投资50余万元 the verb names the amount, the subject does not
-_MONEY_VERB = re.compile(r"(?:投入|投资|安排|拨付|拨款|筹资|筹集|节约|节省|优惠|罚款|补助|资助|减免|支出|收入|争取|落实|下达|兑现|发放|捐赠|募集)$")
-# the object after a preposition is what is counted: 对全市院前急救人员247人
-_PREPOSITION = re.compile(r".*(?:对|向|给|把|从)(?=[\u4e00-\u9fa5A-Za-z“])")
-_RATE_HEAD = re.compile(r"^(.*(?:率|比例|比重|占比|覆盖面|增幅|增速|涨幅|降幅))(?:达到了|达到|达|为|是|保持在|稳定在|占|提高到|提高至|降至)")
-_OWNER_END = re.compile(r"(?:中心|院|局|站|所|机构|单位|学校|村|镇|街道|社区|医院|队|组|室|科)$")
-_RIGHT_STOP = frozenset(
-    "实施 开展 进行 完成 通过 创建 达到 达 被 获得 获 荣获 顺利 全部 均 已 正在 参加 参与 接受 纳入 实行 落实 建立 投入 开工 竣工 "
-    "覆盖 配备 使用 签订 评为 成为 列入 确定 验收 挂牌 启动 运行 运转 设立 成立 提供 发放 举办 组织 培训 检查 处理 查处 受理 "
-    "接诊 深入 进入 走进 赴 前往 下乡 入户 在 中 上 下 内 为 有 是 和 及 与 等 了 均已 已经 分别 共 累计 进修 学习 报名 承担 达标 申报 开业 投入使用 纳入 ， , ； ; 。 、 ： :".split()
-)
-_TARGET_WORDS = re.compile(
-    r"力争|确保(?!了)|争取|计划(?!免疫|生育)|拟(?:于|在|将|对|新|投)|预计|预期|目标(?:是|为|[:：])|(?:预期|工作|主要|奋斗|总体)目标|努力|力求|年内|年底前|到20\d{2}年|至20\d{2}年|"
-    r"必须|应当|(?:将|要)(?:继续|进一步|全面|加快|加大|着力|重点|逐步|达到|实现|确保|完成|力争|争取|控制|保持|提高|新增|新建|建成|投入|使|把|组织|开展|实施|启动|举办)|"
-    r"(?<![主重需只纲摘概])要(?=[\u4e00-\u9fa5]{0,8}(?:达到|达|实现|控制|保持|提高|增长|不低于|不少于))"
-)
-_RETRO = re.compile(r"了|已经|已")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    boundary: re.Pattern[str]
+    copula: re.Pattern[str]
+    leading: re.Pattern[str]
+    weak_left: re.Pattern[str]
+    person_end: re.Pattern[str]
+    money_verb: re.Pattern[str]
+    preposition: re.Pattern[str]
+    rate_head: re.Pattern[str]
+    owner_end: re.Pattern[str]
+    retro: re.Pattern[str]
+    counters: frozenset[str]
+    right_stop: frozenset[str]
+    past_opener: re.Pattern[str]
+    forward_opener: re.Pattern[str]
+    target_words: re.Pattern[str]
+    estimate: re.Pattern[str]
+    estimate_unless: re.Pattern[str]
+    past_clause: re.Pattern[str]
+    elided: re.Pattern[str]
+    distributed: re.Pattern[str]
+    per_head_factor: float
+    scope_item: re.Pattern[str]
+    clause_units: frozenset[str]
+    clause_lead: re.Pattern[str]
+    clause_max: int
+    scope_word: re.Pattern[str]
+    count_units: frozenset[str]
+
+
+@functools.cache
+def _rules() -> _Rules:
+    """The word lists and patterns of rules/indicators.yaml, compiled."""
+    rs = rules_mod.load("indicators")
+
+    def part(name: str) -> re.Pattern[str]:
+        return re.compile(rules_mod.expand(rs.parts[name], rs.parts))
+
+    def regex(rule_id: str) -> re.Pattern[str]:
+        rx = rs.by_id(rule_id).regex
+        if rx is None:
+            raise ValueError(f"{rule_id} has no regex in indicators.yaml")
+        return rx
+
+    return _Rules(
+        boundary=part("boundary"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
+        person_end=part("person_end"), money_verb=part("money_verb"), preposition=part("preposition"),
+        rate_head=part("rate_head"), owner_end=part("owner_end"), retro=part("retro"),
+        counters=frozenset(str(rs.data["counters"])), right_stop=frozenset(str(rs.data["right_stop"]).split()),
+        past_opener=regex(RULE_KIND_BACK), forward_opener=part("forward_opener"), target_words=regex(RULE_KIND_WORD),
+        estimate=regex(RULE_KIND_ESTIMATE),
+        estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
+        past_clause=regex(RULE_KIND_PAST), elided=regex(RULE_ELIDED), distributed=regex(RULE_SHARED),
+        clause_units=frozenset(rs.by_id(RULE_RIGHT_CLAUSE).options["units"]),
+        clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
+        scope_item=regex(RULE_SCOPE), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
+        per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
+        count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
+    )
 
 
 def _strip_copula(text: str) -> str:
     prev = None
     while prev != text:
         prev = text
-        m = _COPULA.search(text)
+        m = _rules().copula.search(text)
         if m and m.start() < len(text):
             text = text[: m.start()]
     return text
@@ -75,12 +124,12 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     lo = max(floor, start - 40)
     window = text[lo:start]
     cut = 0
-    for m in _BOUNDARY.finditer(window):
+    for m in _rules().boundary.finditer(window):
         cut = m.end()
     window = window[cut:]
     name = _strip_copula(re.sub(r"(?:每年|年度|年|每)$", "", window.rstrip()))
     name = re.sub(r"^(?:和|及|与|以及|或|还|也|又)", "", name)
-    lead = _LEADING.match(name)
+    lead = _rules().leading.match(name)
     offset = lo + cut
     if lead:
         name, offset = name[lead.end():], offset + lead.end()
@@ -88,17 +137,17 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     if _LIST_SEP in name and not keep_list:
         i = name.rfind(_LIST_SEP) + 1
         name, offset = name[i:], offset + i
-    m = _RATE_HEAD.match(name)
+    m = _rules().rate_head.match(name)
     if m:
         name = m.group(1)
-    m = _PREPOSITION.match(name)
+    m = _rules().preposition.match(name)
     if m and m.end() < len(name):
         name, offset = name[m.end():], offset + m.end()
     # X和Y率: the number belongs to the last of the joined names
     m = re.match(r".*(?:和|及|与)(?=[\u4e00-\u9fa5]{2,}$)", name)
     if m and re.search(r"(?:率|比例|比重|数)$", name):
         name, offset = name[m.end():], offset + m.end()
-    if len(name) < 2 or _WEAK_LEFT.match(name):
+    if len(name) < 2 or _rules().weak_left.match(name):
         return "", offset + len(name)
     if len(name) > 24:
         offset += len(name) - 24
@@ -115,19 +164,37 @@ def right_name(text: str, end: int, limit: int) -> tuple[str, int]:
         return "", end  # (其中省级卫生村14个): an aside, not the name
     phrase = ""
     for w in words(window):
-        if w in _RIGHT_STOP or not w.strip() or re.search(r"[\d(（]", w):
+        if w in _rules().right_stop or not w.strip() or re.search(r"[\d(（]", w):
             break
         phrase += w
     head_start = end
     if "的" in phrase:
         i = phrase.rfind("的")
-        if _OWNER_END.search(phrase[:i]):
+        if _rules().owner_end.search(phrase[:i]):
             phrase = phrase[:i]  # 20个临床质控中心的技术指导作用: the centres are counted
         else:
             phrase, head_start = phrase[i + 1:], end + i + 1  # 72个省统一规划的村卫生所
     if len(phrase) < 2 or not re.match(r"[\u4e00-\u9fa5A-Za-z“(（]", phrase):
         return "", end
     return phrase[:18], head_start
+
+
+def right_clause(text: str, end: int, limit: int) -> tuple[str, int]:
+    """What the rest of the clause says of counted people or times (对7403人次|进行了免费施药).
+
+    The clause after the number up to its boundary, lead verbs (进行了) taken
+    off; nothing if it holds another number.
+    """
+    R = _rules()
+    window = text[end:min(limit, end + 40)]
+    m = R.boundary.search(window)
+    phrase = window[:m.start()] if m else window
+    lead = R.clause_lead.match(phrase)
+    start = end + (lead.end() if lead else 0)
+    phrase = phrase[lead.end():] if lead else phrase
+    if len(phrase) < 2 or re.search(r"[\d０-９xX*＊]", phrase) or not re.match(r"[\u4e00-\u9fa5A-Za-z“]", phrase):
+        return "", end
+    return phrase[:R.clause_max], start
 
 
 def _sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
@@ -143,38 +210,91 @@ def _sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
     return None
 
 
-_PAST_OPENER = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})年(?!以来)|去年|上年|过去|前年|一年来|半年来|五年来|这五年)")
-
-
-def _looks_back(doc: Document, sentence: Sentence) -> bool:
-    """A sentence in a plan part that reports the past (2012年，…国内生产总值增长7.8%)."""
-    m = _PAST_OPENER.match(sentence.text)
-    if not m:
+def _opens_on_past(doc: Document, text: str) -> bool | None:
+    """True if a sentence opens on the past, False if on the future, None if on neither."""
+    m = _rules().past_opener.match(text)
+    if m:
+        if m.group("year"):
+            return doc.meta.year is not None and int(m.group("year")) < doc.meta.year
+        if m.group("fyp"):
+            # the n-th five-year plan (十三五) ends in 1955 + 5n (from the third on)
+            n = 10 + "一二三四五".index(m.group("fyp")[1]) + 1 if len(m.group("fyp")) == 3 else 10
+            return doc.meta.year is not None and 1955 + 5 * n < doc.meta.year
+        return True
+    if _rules().forward_opener.match(text):
         return False
-    if m.group("year"):
-        return doc.meta.year is not None and int(m.group("year")) < doc.meta.year
-    return True
+    return None
+
+
+def looks_back(doc: Document, sentence: Sentence) -> bool:
+    """A sentence that reports the past (2012年，…国内生产总值增长7.8%), or follows one in its paragraph."""
+    past = _opens_on_past(doc, sentence.text)
+    if past is not None:
+        return past
+    i = _sentence_at(doc.sentences, sentence.start)
+    b = bisect.bisect_right(doc.blocks, sentence.start, key=lambda blk: blk[0]) - 1
+    if i is None or b < 0:
+        return False
+    para_start = doc.blocks[b][0]
+    while i > 0 and doc.sentences[i - 1].start >= para_start:
+        i -= 1
+        past = _opens_on_past(doc, doc.sentences[i].text)
+        if past is not None:
+            return past
+    return False
+
+
+def _past_clause(doc: Document, before: str) -> bool:
+    """Whether the text before a number in a plan part reports the past (已经超过, 从2007年的…)."""
+    for m in _rules().past_clause.finditer(before):
+        year = m.group("year")
+        if year is None or (doc.meta.year is not None and int(year) < doc.meta.year):
+            return True
+    return False
+
+
+def _goal_word(doc: Document, near: str) -> re.Match[str] | None:
+    """The last goal word of ``near`` (到2012年 in a 2013 report is no goal: that year is past)."""
+    last = None
+    for m in _rules().target_words.finditer(near):
+        year = re.match(r"[到至]((?:19|20)\d{2})年", m.group(0))
+        if year and doc.meta.year is not None and int(year.group(1)) < doc.meta.year:
+            continue
+        last = m
+    return last
+
+
+def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
+    """The id of the kind rule that decides whether a quantity states a goal or a result."""
+    if sentence is None:
+        return RULE_KIND_ACTUAL
+    if looks_back(doc, sentence):
+        return RULE_KIND_BACK
+    section = doc.sections[sentence.section] if sentence.section is not None and doc.sections else None
+    before = doc.text[sentence.start:q.start]
+    # only the clause the number sits in, and the one before (确保…, 力争…)
+    parts = re.split(r"[；;。]", before)
+    near = parts[-1] if parts else before
+    if section is not None and section.role == "plan":
+        return RULE_KIND_PAST if _past_clause(doc, near) else RULE_KIND_PLAN
+    last = _goal_word(doc, near)
+    # a goal word whose reach ends at a past tense (确保…，开展了…) made no target of this number
+    if not last or _rules().retro.search(near, last.end()):
+        return RULE_KIND_ACTUAL
+    if _past_clause(doc, near):
+        return RULE_KIND_PAST  # 为落实…，2003年中央财政支出700亿元 in a 2004 report
+    if (_rules().estimate.fullmatch(last.group(0)) and doc.meta.doc_type == "report"
+            and section is not None and section.role == "review" and not _rules().estimate_unless.search(near)):
+        return RULE_KIND_ESTIMATE  # 预计 in a report's review: the estimate of the year just ended
+    return RULE_KIND_WORD
+
+
+_TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD})
 
 
 def is_target(doc: Document, sentence: Sentence | None, q: Quantity) -> bool:
     """Whether a quantity states a goal rather than a result."""
-    if sentence is not None and _looks_back(doc, sentence):
-        return False
-    if sentence is not None and sentence.section is not None and doc.sections:
-        if doc.sections[sentence.section].role == "plan":
-            return True
-    if sentence is None:
-        return False
-    clause_start = sentence.start
-    before = doc.text[clause_start:q.start]
-    # only the clause the number sits in, and the one before (确保…, 力争…)
-    parts = re.split(r"[；;。]", before)
-    near = parts[-1] if parts else before
-    last = None
-    for m in _TARGET_WORDS.finditer(near):
-        last = m
-    # a goal word whose reach ends at a past tense (确保…，开展了…) made no target of this number
-    return bool(last and not _RETRO.search(near, last.end()))
+    return kind_rule(doc, sentence, q) in _TARGET_RULES
 
 
 def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
@@ -183,7 +303,7 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
     text = doc.text
     for i, q in enumerate(quantities):
         pre = text[max(0, q.start - 40): q.start]
-        m = re.search(r"分别(?:达到了|达到|达|为|是|占|增长|提高|下降)?$", pre)
+        m = _rules().distributed.search(pre)
         if not m:
             continue
         # the list of quantities that follows: q, then ones joined by 、 和 及
@@ -205,8 +325,59 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
                 break
         head = re.sub(r"^[\u4e00-\u9fa5]{0,2}?(?=(?:参保率|参合率|覆盖率|比例|比率|率|人数|数))", "", head) or head
         for idx, item in zip(group, items, strict=True):
-            names[idx] = item if item.endswith(head) else item + head
+            # no shared head (能耗和二氧化碳排放分别降低): each item is a whole name
+            names[idx] = item if head == last or item.endswith(head) else item + head
     return names
+
+
+def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_start: int | None) -> str:
+    """The subject of 比上年增长 from the figure just before it: 国内生产总值达到56.9万亿元，比上年增长7.7%.
+
+    Only in the same sentence, with no more than a comma (or 、) between that
+    figure and the name.
+    """
+    if not found or name_start is None:
+        return ""
+    prev = found[-1]
+    if prev.sentence != s_idx or not prev.name:
+        return ""
+    if not re.fullmatch(r"\s*[，,、]?\s*", text[prev.end:name_start]):
+        return ""
+    return re.sub(r"(?:比上年|比去年|同比|较上年)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升)$", "", prev.name)
+
+
+def _share_word(a: str, b: str) -> bool:
+    """Whether two names share two characters in a row (发放住院补助款, 人均享受补助款)."""
+    return any(b.find(a[i:i + 2]) >= 0 for i in range(len(a) - 1))
+
+
+def per_head_suspects(found: Sequence[Indicator]) -> list[int]:
+    """Totals that a per-head figure of the same sentence contradicts.
+
+    报销住院补助1595人,发放住院补助款21507万元,人均享受补助款1352元: 1595 × 1352
+    is 215.6万元, a hundredth of the total, so the total is suspect. The count and
+    the total are the two figures right before the per-head one, the total sharing a word
+    with its name; they agree when within ``factor`` of each other.
+    """
+    R = _rules()
+    out: list[int] = []
+    lo = 0
+    for k, ind in enumerate(found):
+        if k and found[k - 1].sentence != ind.sentence:
+            lo = k
+        if ind.unit != "元/人" or not ind.value:
+            continue
+        # the two figures right before it, and the total names what the per-head figure shares
+        window = range(k - 1, max(lo, k - 2) - 1, -1)
+        total = next((j for j in window if found[j].unit == "元" and found[j].value), None)
+        count = next((j for j in window if found[j].unit in R.count_units and found[j].value), None)
+        lo = k + 1
+        if total is None or count is None or not _share_word(found[total].name, ind.name):
+            continue
+        ratio = float(found[total].value or 0) / (float(found[count].value or 0) * ind.value)
+        if not 1 / R.per_head_factor <= ratio <= R.per_head_factor:
+            out.append(total)
+    return out
 
 
 def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator]:
@@ -232,16 +403,16 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
             name, name_start, rule = shared[i], None, RULE_SHARED
         else:
             name, name_start = left_name(text, q.start, floor)
-            counted = (q.unit or "")[:1] in _COUNTERS and len(q.unit or "") <= 2
+            counted = (q.unit or "")[:1] in _rules().counters and len(q.unit or "") <= 2
             if counted:
                 rname, rstart = right_name(text, q.end, limit)
                 if rname:
                     name, name_start, rule = rname, rstart, RULE_RIGHT
             if rule == RULE_LEFT and q.unit == "元":
-                m = _MONEY_VERB.search(name)
+                m = _rules().money_verb.search(name)
                 if m:
                     name, name_start = m.group(0), name_start + m.start()
-            if name and rule == RULE_LEFT and q.unit == "人" and not _PERSON_END.search(name) \
+            if name and rule == RULE_LEFT and q.unit == "人" and not _rules().person_end.search(name) \
                     and len(name) <= 2 and q.comparison is None:
                 name = name + "人数"  # 建档62.03万人: the number of people 建档
             prev = out[-1] if out and out[-1].sentence == s_idx else None
@@ -249,15 +420,31 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
                 # 125家定点医疗机构，其中A类32家: a class of the things just counted
                 head = re.sub(r"^(?:[A-Za-z甲乙丙丁一二三四]类|[省市县区国]级)", "", prev.name)
                 name = name + head
+            elif prev and not name and (scope := _rules().scope_item.fullmatch(text[floor:num_start])) \
+                    and (same := next((o for o in reversed(out) if o.sentence == s_idx and o.unit == q.unit), None)) \
+                    and same.name:
+                # 使用国家基本药物x种，占x%，省x种: the same thing at another level
+                level = scope.group(1)
+                swapped = _rules().scope_word.sub(level, same.name, count=1)
+                name, name_start = (swapped if swapped != same.name else level + same.name), None
+                rule = RULE_SCOPE
             elif prev and prev.name and not name and text[max(floor, q.start - 1):q.start] == "占":
                 name = prev.name + "占比"  # 国家基本药物x种，占x%
+            if not name and (q.unit or "") in _rules().clause_units:
+                # 对7403人次进行了免费施药, 已有226对准婚新人到…: what the clause says of them
+                name, name_start = right_clause(text, q.end, limit)
+                rule = RULE_RIGHT_CLAUSE if name else rule
             if not name:
                 # 、x% after a named one: the list continues the previous name
                 if re.search(r"[、和]\s*$", text[max(floor, num_start - 2):num_start]) and prev_name:
                     name, rule = prev_name, RULE_SHARED
                 else:
                     rule = RULE_NONE
-        kind = "target" if is_target(doc, sentence, q) else "actual"
+        if rule == RULE_LEFT and name and _rules().elided.match(name):
+            subject = _elided_subject(text, out, s_idx, name_start)
+            if subject:
+                name, rule = subject + name[-2:], RULE_ELIDED
+        kind = "target" if kind_rule(doc, sentence, q) in _TARGET_RULES else "actual"
         out.append(Indicator(
             start=q.start, end=q.end, name=name, value=q.value, unit=q.unit, kind=kind, rule=f"{q.rule}+{rule}",
             qualifier=q.qualifier, value_max=q.value_max, masked=q.masked, suspect=q.suspect,
@@ -265,4 +452,28 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
             name_end=(name_start + len(name)) if name_start is not None else None, sentence=s_idx,
         ))
         prev_name = name
+    for j in per_head_suspects(out):
+        out[j].suspect = True
     return out
+
+
+def run_example(text: str, **options: Any) -> list[dict[str, Any]]:
+    """Every indicator of ``text`` read as a document, for tests/test_rule_examples.py.
+
+    Each comes twice: with ``rule`` set to its naming rule, and to the kind rule
+    that made it actual or target. ``year`` in the options overrides the title's.
+    """
+    from zongjie.corpus.documents import read_text
+    from zongjie.extract.quantities import find_quantities
+
+    doc = read_text(text, year=options.get("year"))[0]
+    items: list[dict[str, Any]] = []
+    for ind in find_indicators(doc, find_quantities(doc.text)):
+        d = ind.as_dict()
+        items.append({**d, "rule": d["rule"].rsplit("+", 1)[-1]})
+        sentence = doc.sentences[ind.sentence] if ind.sentence is not None else None
+        q = Quantity(ind.start, ind.end, doc.text[ind.start:ind.end], ind.value, ind.unit, ind.rule)
+        items.append({**d, "rule": kind_rule(doc, sentence, q)})
+    found = find_indicators(doc, find_quantities(doc.text))
+    items += [{**found[j].as_dict(), "rule": RULE_PER_HEAD} for j in per_head_suspects(found)]
+    return items

@@ -38,8 +38,11 @@ class Facts:
         }
 
 
-def extract(doc: Document, *, entities: bool = True) -> Facts:
+def extract(doc: Document, *, entities: bool = True, models: bool = True) -> Facts:
     """All facts of one document, each with offsets into ``doc.text`` and its rule id.
+
+    ``models=False`` keeps to the rules alone: no learned model adds a fact
+    (facts a model made record ``model:<name>@<version>`` in ``rule``).
 
     >>> from zongjie import read_text
     >>> doc = read_text("2023年上半年工作总结\\n建档62.03万人，建档率84%。")[0]
@@ -56,4 +59,10 @@ def extract(doc: Document, *, entities: bool = True) -> Facts:
         from zongjie.extract.entities import find_entities
 
         found_entities = find_entities(text)
+        if models:
+            from zongjie.models import ner
+
+            names = [(i.name_start, i.name_end) for i in indicators if i.name_start is not None and i.name_end]
+            sentences = [(s.start, s.end) for s in doc.sentences]
+            found_entities = ner.add_model_entities(text, found_entities, names, units=sentences or None)
     return Facts(quantities, times, indicators, commitments, found_entities)

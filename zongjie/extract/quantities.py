@@ -56,6 +56,7 @@ class _Compiled:
     qualifiers: dict[str, str]
     per_head: re.Pattern[str]
     growth: re.Pattern[str]
+    change_max: float
     comparison: list[tuple[str, re.Pattern[str]]]
     mask_guard: re.Pattern[str] | None
     before: dict[str, re.Pattern[str]]
@@ -77,6 +78,7 @@ def _compiled() -> _Compiled:
         qualifiers={str(k): str(v) for k, v in (data.get("qualifiers") or {}).items()},
         per_head=re.compile(data["per_head_before"]),
         growth=re.compile(data["growth_before"]),
+        change_max=float(data.get("change_max_percent", 1000)),
         comparison=[(k, re.compile(v)) for k, v in (data.get("comparison_before") or {}).items()],
         mask_guard=re.compile(data["mask_guard"]) if data.get("mask_guard") else None,
         before=before,
@@ -220,8 +222,11 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
             break
     suspect = False
     if value is not None:
-        if unit == "%" and value > 100 and comparison is None and not c.growth.search(before):
-            suspect = True
+        if unit == "%" and value > 100:
+            if comparison is None and not c.growth.search(before):
+                suspect = True  # a rate above 100% that is no change: 直报率20230%
+            elif comparison == "decrease" or value > c.change_max:
+                suspect = True  # nothing falls by more than all of it; 增长20230% is absurd
         elif unit == "‰" and value > 1000:
             suspect = True
         elif unit in ("人", "人次", "名") and value > 2e9:

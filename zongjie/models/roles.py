@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -179,21 +180,94 @@ TAG = model_tag("roles")
 
 # ---------------------------------------------------------------- combined with the rules
 
-# The classifier overrules a rule only when it is this sure.
-CONFIDENT = 0.6
-_NOT_FORWARD = ("achievement", "problem", "other")
+# Where the rules are unsure, the classifier decides, when it is this sure.
+# Both thresholds were chosen by ``choose_thresholds`` (5-fold cross-validation
+# on the labelled sentences), never on the dev gold:
+# - a clause that only a future marker made a commitment (将, 计划, 争取 outside
+#   a plan part) is dropped when P(achievement + problem + other) of its
+#   sentence is at least NOT_FORWARD;
+# - a figure that only a goal word made a target outside a plan part becomes
+#   actual when P(achievement) of its sentence is at least ACHIEVED.
+NOT_FORWARD = 0.75
+ACHIEVED = 0.5
+THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+_FORWARD = ("commitment", "target")
+
+
+def out_of_fold(examples: Sequence[Example], folds: int = 5, seed: int = SEED) -> np.ndarray:
+    """Probabilities of every labelled sentence from a model that did not see it
+    (stratified ``folds``-fold); columns in ``LABELS`` order."""
+    rng = random.Random(seed)
+    fold_of = [0] * len(examples)
+    for label in LABELS:
+        indexes = [i for i, e in enumerate(examples) if e.label == label]
+        rng.shuffle(indexes)
+        for k, i in enumerate(indexes):
+            fold_of[i] = k % folds
+    out = np.zeros((len(examples), len(LABELS)))
+    for k in range(folds):
+        model = train([e for i, e in enumerate(examples) if fold_of[i] != k], seed=seed)
+        held = [i for i in range(len(examples)) if fold_of[i] == k]
+        columns = [model.labels.index(label) for label in LABELS]
+        out[held] = model.predict_proba([examples[i].text for i in held])[:, columns]
+    return out
+
+
+def choose_thresholds(examples: Sequence[Example] | None = None) -> dict[str, dict[str, object]]:
+    """Cross-validate the two overrules on the labelled sentences the rules are unsure of.
+
+    - ``not_forward``: sentences with a future marker and no past one (what the
+      marker rule takes for a commitment); right when the label is commitment or
+      target. The rules say "forward" for all of them.
+    - ``achieved``: sentences with a figure under a goal word not undone by a past
+      tense (what the rules make a target); right when the label is not
+      achievement. The rules say "target" for all of them.
+
+    Returns, for each, the threshold with the best accuracy (ties: the higher,
+    which overrules less), that accuracy, the rules' accuracy and the count.
+    """
+    from zongjie.extract.commitments import _FUTURE, _RETROSPECTIVE
+    from zongjie.extract.indicators import _RETRO, _TARGET_WORDS
+
+    examples = list(examples if examples is not None else load_examples())
+    p = out_of_fold(examples)
+    column = {label: i for i, label in enumerate(LABELS)}
+    forward = [column[label] for label in _FORWARD]
+
+    def marked(text: str) -> bool:
+        return bool(_FUTURE.search(text)) and not _RETROSPECTIVE.search(text)
+
+    def goal(text: str) -> bool:
+        last = next(reversed(list(_TARGET_WORDS.finditer(text))), None)
+        return bool(re.search(r"\d", text)) and last is not None and not _RETRO.search(text, last.end())
+
+    cases = {
+        # name: (subset, whether the rules are right, P that overrules the rules)
+        "not_forward": (marked, lambda e: e.label in _FORWARD, lambda i: 1 - p[i, forward].sum()),
+        "achieved": (goal, lambda e: e.label != "achievement", lambda i: p[i, column["achievement"]]),
+    }
+    out: dict[str, dict[str, object]] = {}
+    for name, (chosen, rules_right, overrule) in cases.items():
+        subset = [i for i, e in enumerate(examples) if chosen(e.text)]
+        right = np.array([rules_right(examples[i]) for i in subset])
+        q = np.array([overrule(i) for i in subset])
+        best = max(THRESHOLDS, key=lambda t: ((q < t) == right).mean() + t * 1e-9)
+        out[name] = {"threshold": best, "accuracy": float(((q < best) == right).mean()),
+                     "rules_accuracy": float(right.mean()), "sentences": len(subset)}
+    return out
 
 
 def revise(doc, indicators: list, commitments: list, model: RolesModel | None = None) -> tuple[list, list]:
-    """Where the classifier is confident, overrule the rules on commitments and targets.
+    """Where the rules are unsure and the classifier is sure, the classifier decides.
 
     - A clause taken as a commitment for a future marker alone (将, 计划, 争取
       outside a plan part) is dropped when its sentence reads as an
-      achievement, a problem or neither (制定了工作计划, 积极争取国债资金).
+      achievement, a problem or neither (P ≥ ``NOT_FORWARD``).
     - An indicator made a target by a goal word outside a plan part becomes
-      actual when its sentence reads as an achievement.
+      actual when its sentence reads as an achievement (P ≥ ``ACHIEVED``).
 
-    Changed facts record the model in ``rule`` (``…+model:roles@1``).
+    Plan parts stay with the rules. Changed indicators record the model in
+    ``rule`` (``…+model:roles@1``); the commitments kept are the rules'.
     """
     from zongjie.extract.commitments import RULE_MARKER
 
@@ -205,18 +279,17 @@ def revise(doc, indicators: list, commitments: list, model: RolesModel | None = 
     probabilities = dict(zip(wanted, model.predict_proba([doc.sentences[s].text for s in wanted]), strict=True))
     column = {label: i for i, label in enumerate(model.labels)}
 
-    def sure(sentence: int | None, labels: Sequence[str]) -> bool:
+    def p(sentence: int | None, labels: Sequence[str]) -> float:
         if sentence not in probabilities:
-            return False
-        p = probabilities[sentence]
-        best = model.labels[int(p.argmax())]
-        return best in labels and p[column[best]] >= CONFIDENT
+            return 0.0
+        return float(sum(probabilities[sentence][column[label]] for label in labels))
 
-    kept = [c for c in commitments if not (c.rule == RULE_MARKER and sure(c.sentence, _NOT_FORWARD))]
+    not_forward = [label for label in LABELS if label not in _FORWARD]
+    kept = [c for c in commitments if not (c.rule == RULE_MARKER and p(c.sentence, not_forward) >= NOT_FORWARD)]
     for indicator in indicators:
         section = doc.sentences[indicator.sentence].section if indicator.sentence is not None else None
         in_plan = section is not None and doc.sections and doc.sections[section].role == "plan"
-        if indicator.kind == "target" and not in_plan and sure(indicator.sentence, ("achievement",)):
+        if indicator.kind == "target" and not in_plan and p(indicator.sentence, ("achievement",)) >= ACHIEVED:
             indicator.kind = "actual"
             indicator.rule = f"{indicator.rule}+{TAG}"
     return indicators, kept

@@ -317,10 +317,72 @@ def ocr_confidence(conn: sqlite3.Connection) -> None:
 
 
 # ---------------------------------------------------------------------------
-# 5: near-duplicate documents (reposts, pseudo-original rewrites)
+# 5: the audit of targets against later results, and canonical indicator names
 
 
 @migration(5)
+def audits(conn: sqlite3.Connection) -> None:
+    """``audits``: one row per target (indicator or measurable commitment) with its status;
+    ``indicator_canonical``: each indicator fact's canonical indicator.
+
+    Both are derived from the facts and rewritten whole by ``zongjie audit --save``
+    and at the end of ``zongjie ingest`` (zongjie.analysis.audit.save_audit).
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE indicator_canonical (
+            indicator_id INTEGER PRIMARY KEY REFERENCES indicators (id) ON DELETE CASCADE,
+            canonical TEXT NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('synonym', 'similar', 'none')),
+            score REAL
+        ) STRICT
+        """,
+        "CREATE INDEX indicator_canonical_canonical ON indicator_canonical (canonical)",
+        """
+        CREATE TABLE audits (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            entity TEXT NOT NULL,
+            indicator TEXT NOT NULL,
+            period TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('met', 'not_met', 'partly', 'no_evidence')),
+            reason TEXT NOT NULL,
+            evidence TEXT CHECK (evidence IN ('figure', 'statement', 'count')),
+            direction TEXT CHECK (direction IN ('floor', 'ceiling')),
+            strength TEXT CHECK (strength IN ('hard', 'soft', 'planned')),
+            target_indicator_id INTEGER REFERENCES indicators (id) ON DELETE CASCADE,
+            target_commitment_id INTEGER REFERENCES commitments (id) ON DELETE CASCADE,
+            target_document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+            target_value REAL,
+            target_value_max REAL,
+            target_unit TEXT,
+            target_qualifier TEXT,
+            target_quote TEXT,
+            target_start INTEGER,
+            target_end INTEGER,
+            result_indicator_id INTEGER REFERENCES indicators (id) ON DELETE CASCADE,
+            result_document_id TEXT REFERENCES documents (id) ON DELETE CASCADE,
+            result_value REAL,
+            result_unit TEXT,
+            result_qualifier TEXT,
+            result_quote TEXT,
+            result_start INTEGER,
+            result_end INTEGER,
+            audited_at TEXT NOT NULL
+        ) STRICT
+        """,
+        "CREATE INDEX audits_entity ON audits (entity, indicator, period)",
+        "CREATE INDEX audits_status ON audits (status)",
+        "CREATE INDEX audits_target_document ON audits (target_document_id)",
+        "CREATE INDEX audits_result_document ON audits (result_document_id)",
+    )
+
+
+# ---------------------------------------------------------------------------
+# 6: near-duplicate documents (reposts, pseudo-original rewrites)
+
+
+@migration(6)
 def near_duplicates(conn: sqlite3.Connection) -> None:
     """``documents.duplicate_of`` (the canonical copy's id, NULL for a canonical or unique document),
     ``duplicate_similarity`` (Jaccard similarity to it), each document's MinHash signature and its LSH bands.

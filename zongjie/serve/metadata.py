@@ -219,13 +219,16 @@ TABLES: dict[str, dict[str, Any]] = {
     ),
     "audits": _table(
         "目标审计", "Audits",
-        "Each target checked against what a later report says happened: met, not_met, partly, unknown. "
+        "Each target checked against what a later report says happened: met, not_met, partly, no_evidence. "
         "目标与实际对照。Click a quote to see it in its document.",
         {"id": "编号 · id", "entity": "主体 · entity: body or region (全国, 广东省)",
          "indicator": "规范指标 · canonical indicator", "period": "期间 · period the target is for (2025, 2024-H2)",
-         "status": "审计结论 · status: met (完成), not_met (未完成), partly, unknown…",
-         "reason": "理由 · why, in words", "direction": "方向 · higher or lower is better",
-         "strength": "力度 · strength of the target's wording (确保, 力争)",
+         "status": "审计结论 · status: met (完成), not_met (未完成), partly (部分完成), no_evidence (无证据, never guessed)",
+         "reason": "理由 · why, in words",
+         "evidence": "证据类型 · evidence: figure (a number compared), statement (目标没有完成, 超额完成), "
+                     "count (parts of a deliverable); empty without evidence",
+         "direction": "方向 · floor (at or above is met) or ceiling (at or below is met)",
+         "strength": "力度 · strength of the target's wording: hard (确保), soft (力争), planned (将, 预期)",
          "target_indicator_id": "目标指标 · indicators.id of the target",
          "target_commitment_id": "目标承诺 · commitments.id of the target",
          "target_document_id": "目标文档 · document stating the target",
@@ -236,9 +239,11 @@ TABLES: dict[str, dict[str, Any]] = {
          "result_indicator_id": "结果指标 · indicators.id of the result",
          "result_document_id": "结果文档 · document reporting the result",
          "result_value": "实际值 · actual value (unit in result_unit)", "result_unit": "实际单位 · unit",
+         "result_qualifier": "实际限定 · about, at_least, at_most, over",
          "result_quote": "实际原文 · the result as written (click: show it in its document)",
-         "result_start": "实际起 · offset in the result document", "result_end": "实际止 · end offset"},
-        facets=["status", "entity", "indicator", "period", "direction", "strength"],
+         "result_start": "实际起 · offset in the result document", "result_end": "实际止 · end offset",
+         "audited_at": "审计时间 · when the row was written (UTC)"},
+        facets=["status", "entity", "indicator", "period", "evidence", "direction", "strength"],
     ),
 }
 

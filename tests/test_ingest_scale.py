@@ -378,3 +378,23 @@ def test_a_line_longer_than_a_part_is_refused_after_the_parts_before_it(tmp_path
         errors = store.errors()
     assert report.documents >= 1 and report.errors == {"too_large": 1}
     assert "a line of over" in errors[0]["message"]
+
+
+def test_duplicates_update_signs_and_checks_a_store_made_without_them(tmp_path):
+    from click.testing import CliRunner
+
+    from zongjie.cli import cli
+
+    folder = make_reposts(tmp_path / "batch")
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        report = ingest([folder], store, entities=False, duplicates=False)
+        with store.write() as conn:
+            conn.execute("DELETE FROM document_signatures")  # as in a store from before migration 6
+            conn.execute("DELETE FROM document_lsh")
+    assert report.duplicates == 0
+    runner = CliRunner()
+    assert "no near-duplicates" in runner.invoke(cli, ["duplicates", "--db", str(db)]).output
+    updated = runner.invoke(cli, ["duplicates", "--db", str(db), "--update"])
+    assert updated.exit_code == 0, updated.output
+    assert "group 1: 3 documents" in updated.output

@@ -528,6 +528,7 @@ class Store:
         pipeline_version: str,
     ) -> None:
         meta = doc.meta
+        doc_id = doc.id  # a sha256 of the whole text each time it is read: once, not once a row
         conn.execute(
             """
             INSERT INTO documents (
@@ -537,7 +538,7 @@ class Store:
             ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
-                doc.id,
+                doc_id,
                 doc.source,
                 doc.member,
                 doc.format,
@@ -567,13 +568,13 @@ class Store:
             # pages read by OCR: the confidence lets users find documents whose figures need a look
             conn.execute(
                 "UPDATE documents SET ocr_confidence = ?, ocr = ? WHERE id = ?",
-                (doc.ocr.get("confidence"), _json(doc.ocr), doc.id),
+                (doc.ocr.get("confidence"), _json(doc.ocr), doc_id),
             )
         conn.executemany(
             'INSERT INTO sections (document_id, idx, start, "end", heading, heading_end, level, role) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (doc.id, i, s.start, s.end, s.heading, s.heading_end, s.level, s.role)
+                (doc_id, i, s.start, s.end, s.heading, s.heading_end, s.level, s.role)
                 for i, s in enumerate(doc.sections)
             ],
         )
@@ -582,7 +583,7 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    doc.id,
+                    doc_id,
                     i,
                     s.section,
                     s.start,
@@ -594,7 +595,7 @@ class Store:
                 for i, s in enumerate(doc.sentences)
             ],
         )
-        sentence_ids = dict(conn.execute("SELECT idx, id FROM sentences WHERE document_id = ?", (doc.id,)))
+        sentence_ids = dict(conn.execute("SELECT idx, id FROM sentences WHERE document_id = ?", (doc_id,)))
         for kind in FACT_KINDS:
             rows = prepared.facts.get(kind)
             if not rows:
@@ -606,7 +607,7 @@ class Store:
             conn.executemany(
                 sql,
                 [
-                    (doc.id, sentence_ids.get(idx) if idx is not None else None, *values.values())
+                    (doc_id, sentence_ids.get(idx) if idx is not None else None, *values.values())
                     for idx, values in rows
                 ],
             )

@@ -17,8 +17,10 @@ Then reports, in one run:
 1. **stages**, in one process: documents/s and MB/s of read (bytes of the
    files), clean (read → clean, describe, structure), extract, store (index
    segmentation, MinHash, SQLite writes) and the near-duplicate check;
-2. the **whole pipeline against bare ``jieba.lcut``** of the same clean text,
-   for the text files and for the whole archive;
+2. the **whole pipeline against bare ``jieba.lcut``** of the same clean text
+   (timed document by document right beside the pipeline, so that a change
+   in the machine's load touches both alike), for the text files and for the
+   whole archive;
 3. **scaling**: ``zongjie ingest --workers 1`` and ``--workers <cores>`` in
    child processes, their documents/s, the parallel efficiency
    ``T1 / (n · Tn)``, and the peak RSS (the sum over the writer and its
@@ -219,7 +221,7 @@ def run_stages(archive: Path, db: Path, *, entities: bool) -> dict:
     tokenizer()
     t = defaultdict(float)
     by_format: dict[str, float] = defaultdict(float)  # whole-pipeline seconds per file format
-    texts: dict[str, list[str]] = defaultdict(list)
+    lcut: dict[str, float] = defaultdict(float)  # bare jieba.lcut of the same text, timed right beside it
     n = Counter()
     size = Counter()
     with Store(db) as store:
@@ -245,7 +247,10 @@ def run_stages(archive: Path, db: Path, *, entities: bool) -> dict:
                     chars = len(doc.text.encode("utf-8"))
                     n["documents"] += 1
                     size["text"] += chars
-                    texts[fmt].append(doc.text)
+                    t0 = time.perf_counter()
+                    jieba.lcut(doc.text)
+                    lcut[fmt] += time.perf_counter() - t0
+                    file_start += time.perf_counter() - t0  # not part of the pipeline's time
                     t0 = time.perf_counter()
                     facts = extract(doc, entities=entities)
                     t["extract"] += time.perf_counter() - t0
@@ -266,19 +271,12 @@ def run_stages(archive: Path, db: Path, *, entities: bool) -> dict:
         checked, copies = find_duplicates(store)
         t["duplicates"] = time.perf_counter() - t0
     n["duplicates"] = copies
-    # bare segmentation of the same clean text
-    lcut = {}
-    for fmt, docs in texts.items():
-        t0 = time.perf_counter()
-        for text in docs:
-            jieba.lcut(text)
-        lcut[fmt] = time.perf_counter() - t0
     stages = {}
     for stage in ("read", "clean", "extract", "store", "duplicates"):
         mb = (size["read"] if stage == "read" else size["text"]) / 1e6
         stages[stage] = {"seconds": round(t[stage], 2), "docs_per_s": round(n["documents"] / t[stage], 1) if t[stage] else None,
                          "mb_per_s": round(mb / t[stage], 2) if t[stage] else None}
-    text_formats = [f for f in ("txt", "md") if f in texts]
+    text_formats = [f for f in ("txt", "md") if f in lcut]
     whole = sum(by_format.values()) + t["duplicates"]
     return {
         "entities": entities,

@@ -137,7 +137,8 @@ def test_rerun_skips_unchanged_files_and_rereads_changed_ones(tmp_path, batch):
     assert mtime == pytest.approx(os.stat(work / "summary-00.txt").st_mtime)
 
 
-def test_kill_9_mid_run_then_the_next_run_completes_the_same_store(tmp_path, batch):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_killed_mid_run_then_the_next_run_completes_the_same_store(tmp_path, batch, sig):
     folder, reference, _ = batch
     db = tmp_path / "killed.db"
     cmd = [sys.executable, "-m", "zongjie", "ingest", str(folder), "--db", str(db), "-q", "--no-entities",
@@ -155,8 +156,10 @@ def test_kill_9_mid_run_then_the_next_run_completes_the_same_store(tmp_path, bat
             pass
     family = _descendants(proc.pid)
     assert family, "no worker processes"
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate()
+    proc.send_signal(sig)
+    _out, err = proc.communicate(timeout=120)
+    if sig == signal.SIGINT:
+        assert proc.returncode != 0 and b"Traceback" not in err, err[-2000:]
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -85,8 +85,8 @@ def _print_report(report: Any, db: str) -> None:
             click.echo(f"  {reason}: {n}")
         for path, reason, message in report.failed_files[:20]:
             click.echo(f"  {safe(path)}: {reason}: {safe(message)[:200]}", err=True)
-        if len(report.failed_files) > 20:
-            click.echo(f"  … and {len(report.failed_files) - 20} more (see the ingest_errors table)", err=True)
+        if report.error_count > 20:
+            click.echo(f"  … and {report.error_count - 20} more (see the ingest_errors table)", err=True)
     else:
         click.echo("errors: 0")
 

@@ -242,3 +242,18 @@ def test_offsets_on_a_long_document():
     ents = find_entities(text)
     assert len(ents) == 400 * 5
     assert all(text[e.start : e.end] == e.text for e in ents)
+
+
+def test_one_segmentation_shared_with_naming_gives_the_same_entities():
+    """The pipeline cuts a document once and hands the words to find_entities."""
+    from zongjie import extract, read_text
+    from zongjie.extract.segment import words
+
+    text = "2023年卫生局上半年工作总结\n周建中局长带领区卫生局、县人民医院开展“三好一满意”活动，组建8支健康教育宣讲团。"
+    assert find_entities(text, words(text)) == find_entities(text)
+    with pytest.raises(ValueError):
+        find_entities(text, ["不对"])
+    (doc,) = read_text(text)
+    with_entities, without = extract(doc), extract(doc, entities=False)
+    assert with_entities.indicators == without.indicators
+    assert [e.text for e in with_entities.entities] == [e.text for e in find_entities(doc.text)]

@@ -133,6 +133,14 @@ def test_plan_part_of_a_full_year_summary_is_for_next_year():
     assert c.deadline == "2019-12-31"
 
 
+def test_year_end_in_a_numbered_plan_item_of_a_full_year_summary_is_next_year():
+    text = ("2019年县卫生健康局工作总结\n一、主要工作\n做了很多。\n三、2020年工作计划\n"
+            "（二）年底前完成县中医院迁建工程，新增床位200张。")
+    _doc, facts = facts_of(text)
+    assert {c.text: c.deadline for c in facts.commitments} == {
+        "年底前完成县中医院迁建工程": "2020-12-31", "新增床位200张": "2020-12-31"}
+
+
 def test_future_marker_outside_plan_part():
     doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
     assert ("区医院住院大楼正在抓紧装修，年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]
@@ -183,11 +191,13 @@ def test_dev_gold_floors():
         capture_output=True, text=True, check=True, timeout=600,
     )
     figures = json.loads(out.stdout.strip().splitlines()[-1])
-    assert figures["quantities"]["f1"] >= 0.97
-    assert figures["indicators"]["f1"] >= 0.90
-    assert figures["indicators"]["target_f1"] >= 0.85
+    # just under the figures reached (README "Extraction quality"): a regression fails here
+    assert figures["quantities"]["f1"] >= 0.99
+    assert figures["indicators"]["f1"] >= 0.95
+    assert figures["indicators"]["target_f1"] >= 0.97
     assert figures["indicators"]["values_invented_for_masked"] == 0
-    assert figures["commitments"]["f1"] >= 0.78
-    assert figures["commitments"]["deadline_accuracy"] >= 0.85
-    assert figures["times"]["f1"] >= 0.90 and figures["times"]["normalised_accuracy"] >= 0.85
-    assert min(figures["meta"].values()) >= 0.95
+    assert figures["indicators"]["suspect_flagged"] >= 0.99
+    assert figures["commitments"]["f1"] >= 0.96
+    assert figures["commitments"]["deadline_accuracy"] >= 0.95
+    assert figures["times"]["f1"] >= 0.97 and figures["times"]["normalised_accuracy"] >= 0.99
+    assert min(figures["meta"].values()) >= 0.99

@@ -337,6 +337,15 @@ def test_audit_save_rewrites_the_tables_and_the_store_still_serves(audited_store
     assert query.status_code == 200 and "医保基金监管覆盖率" in query.text
 
 
+
+def test_audit_results_filtered_by_status(audited_store):
+    # the 测试县 summary's 医保基金监管覆盖率达到100% has no later document: no_evidence, never guessed
+    none, met = fetch(audited_store, f"/audited/entity_audit?entity={q('测试')}&status=no_evidence",
+                      f"/audited/entity_audit?entity={q('测试')}&status=met")
+    assert "医保基金监管覆盖率" in none.text and "no_evidence" in none.text
+    assert "医保基金监管覆盖率" not in met.text
+
+
 def test_metadata_keeps_only_the_store_tables():
     meta = build_metadata("x", {"documents", "sentences", "sentences_fts"})
     assert set(meta["databases"]["x"]["tables"]) == {"documents", "sentences", "sentences_fts"}

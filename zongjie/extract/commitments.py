@@ -12,6 +12,7 @@ The patterns and the two rules live in rules/commitments.yaml, with examples.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, fields
@@ -130,13 +131,17 @@ def _units(text: str, start: int, end: int) -> list[_Clause]:
         units: list[_Clause] = []
         if first > 1:  # several lead clauses: a statement of their own
             units.append(_Clause(pieces[0].start, pieces[first - 1].end))
+        past = False  # the last unit ended in a clause that reports the past
         for i, (c, checkable) in enumerate(zip(pieces, marks, strict=True)):
+            retro = bool(_rules().retrospective.search(text, c.start, c.end))
             if i == first:  # one lead clause goes with it (加强健康教育，全面开展…宣传)
                 units.append(_Clause(pieces[0].start if first == 1 else c.start, c.end))
-            elif checkable and i > first:
+            elif i > first and (checkable or retro != past):
+                # a new promise, or the turn to (or from) what was done: 利用3年时间对…进行培训，…，今年又进行了第二轮培训
                 units.append(_Clause(c.start, c.end))
             elif i > first:
                 units[-1].end = c.end  # …启动jci认证医院创建，提升涉外门诊服务品质
+            past = retro if i >= first else past
         out.extend(units)
     return out
 
@@ -151,12 +156,17 @@ def _plan_year(doc: Document) -> int | None:
     return year
 
 
-def _heading_deadline(doc: Document, section: Section) -> tuple[str | None, bool]:
-    """The end of the period a plan heading names (下半年工作打算 → YYYY-12-31); (deadline, named)."""
+def _heading_deadline(doc: Document, section: Section, next_year: bool = False) -> tuple[str | None, bool]:
+    """The end of the period a plan heading names (下半年工作打算 → YYYY-12-31); (deadline, named).
+
+    ``next_year``: as in ``_deadline``, 年底 in a heading of the plan part of a
+    full-year summary means the coming year's end.
+    """
     if not section.heading:
         return None, False
-    times = find_times(section.heading, doc.meta.year, doc.meta.period, year_masked=doc.meta.year_masked)
-    ends = [t.to for t in times if t.to]
+    year = doc.meta.year
+    times = find_times(section.heading, year, doc.meta.period, year_masked=doc.meta.year_masked)
+    ends = [_next_year_end(t.text, t.to, year) if next_year else t.to for t in times if t.to]
     if ends:
         return max(ends), True
     if any(t.masked for t in times):
@@ -164,6 +174,13 @@ def _heading_deadline(doc: Document, section: Section) -> tuple[str | None, bool
     return None, False
 
 
+
+
+def _next_year_end(text: str, end: str, year: int | None) -> str:
+    """年内, 年底… resolved to the report's year, moved to the coming year."""
+    if year is not None and _rules().this_year.match(text) and end.startswith(str(year)):
+        return str(year + 1) + end[4:]
+    return end
 
 
 def _deadline(text: str, doc: Document, next_year: bool) -> tuple[str | None, bool]:
@@ -183,10 +200,7 @@ def _deadline(text: str, doc: Document, next_year: bool) -> tuple[str | None, bo
     for t in times:
         if not t.to:
             continue
-        end = t.to
-        if next_year and year is not None and _rules().this_year.match(t.text) and end.startswith(str(year)):
-            end = str(year + 1) + end[4:]
-        ends.append(end)
+        ends.append(_next_year_end(t.text, t.to, year) if next_year else t.to)
     return (max(ends) if ends else None), True
 
 
@@ -216,6 +230,10 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
     plan_year = _plan_year(doc)
     out: list[Commitment] = []
     targets = [i for i in indicators if i.kind == "target"]
+    # targets by start, for a bisect per clause (a scan of all targets per clause was quadratic:
+    # minutes for a document of a million characters); ties keep the list's order
+    by_start = sorted(range(len(targets)), key=lambda k: targets[k].start)
+    target_starts = [targets[k].start for k in by_start]
     heading_cache: dict[int, tuple[str | None, bool]] = {}
     for s_idx, sentence in enumerate(doc.sentences):
         section = doc.sections[sentence.section] if doc.sections and sentence.section is not None else None
@@ -250,9 +268,10 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 key = id(section)
                 if key not in heading_cache:
                     # the nearest plan heading above that names a period
-                    heading_cache[key] = _inherited(doc, section)
+                    heading_cache[key] = _inherited(doc, section, next_year)
                 deadline = heading_cache[key][0]
-            target = next((t for t in targets if c.start <= t.start < c.end), None)
+            lo, hi = bisect.bisect_left(target_starts, c.start), bisect.bisect_left(target_starts, c.end)
+            target = targets[min(by_start[lo:hi])] if hi > lo else None  # the first in list order, as before
             strength = "hard" if _rules().hard.search(body) else "soft" if _rules().soft.search(body) else \
                 "planned" if _rules().planned.search(body) else None
             measurable = bool(target or has_time or re.search(r"\d", body) or _rules().deliverable.search(body))
@@ -265,7 +284,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
     return out
 
 
-def _inherited(doc: Document, section: Section) -> tuple[str | None, bool]:
+def _inherited(doc: Document, section: Section, next_year: bool = False) -> tuple[str | None, bool]:
     """Walk up from a section to the plan headings above it; the first that names a period decides."""
     idx = doc.sections.index(section)
     level = section.level + 1
@@ -273,7 +292,7 @@ def _inherited(doc: Document, section: Section) -> tuple[str | None, bool]:
         if s.level >= level or s.role != "plan":
             continue
         level = s.level
-        deadline, named = _heading_deadline(doc, s)
+        deadline, named = _heading_deadline(doc, s, next_year)
         if named:
             return deadline, True
         if level <= 1:
@@ -289,3 +308,15 @@ def run_example(text: str, **options: Any) -> list[dict[str, Any]]:
 
     doc = read_text(text, year=options.get("year"))[0]
     return [c.as_dict() for c in find_commitments(doc, find_indicators(doc, find_quantities(doc.text)))]
+
+
+_LEGACY = {"_FUTURE": "future", "_RETROSPECTIVE": "retrospective", "_HARD": "hard", "_SOFT": "soft",
+           "_PLANNED": "planned", "_DELIVERABLE": "deliverable"}
+
+
+def __getattr__(name: str) -> Any:
+    """The compiled patterns under the names they had before they moved to
+    rules/commitments.yaml (models.roles imports _FUTURE and _RETROSPECTIVE)."""
+    if name in _LEGACY:
+        return getattr(_rules(), _LEGACY[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

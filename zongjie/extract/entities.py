@@ -29,7 +29,7 @@ import bisect
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -103,9 +103,13 @@ class JiebaTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
+        return self.from_words(segment.tokenizer().cut(text, HMM=True))
+
+    def from_words(self, segmented: Iterable[str]) -> Doc:
+        """A Doc from words already cut (the pipeline segments a document once for all its uses)."""
         words: list[str] = []
         spaces: list[bool] = []
-        for word in segment.tokenizer().cut(text, HMM=True):
+        for word in segmented:
             if word == " " and words and not spaces[-1] and not words[-1].isspace():
                 spaces[-1] = True
             else:
@@ -543,11 +547,13 @@ def doc_entities(doc: Doc) -> list[Entity]:
     return [Entity(**d) for d in doc.user_data.get(USER_DATA_KEY, [])]
 
 
-def find_entities(text: str) -> list[Entity]:
+def find_entities(text: str, words: Sequence[str] | None = None) -> list[Entity]:
     """Every entity in ``text``, in order, without overlaps.
 
     Args:
         text: a document's text (offsets are into it).
+        words: ``text`` already cut by ``segment.words`` (they must join up to
+            ``text``); segmented here if not given.
 
     Returns:
         Entities with ``start``/``end`` such that ``text[start:end] == entity.text``,
@@ -557,7 +563,14 @@ def find_entities(text: str) -> list[Entity]:
     >>> [(e.text, e.label, e.norm) for e in find_entities("成立了以周建中局长为组长的领导小组")]
     [('周建中局长', 'PER', '周建中')]
     """
-    return doc_entities(entity_pipeline()(text))
+    nlp = entity_pipeline()
+    if words is None:
+        return doc_entities(nlp(text))
+    if sum(map(len, words)) != len(text):
+        raise ValueError("words do not join up to the text")
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, JiebaTokenizer)
+    return doc_entities(nlp(tokenizer.from_words(words)))
 
 
 def run_example(text: str, **options: Any) -> list[dict[str, Any]]:

@@ -40,6 +40,9 @@ RULE_ELIDED = "indicator.name_elided_subject.v1"
 RULE_PER_HEAD = "indicator.suspect_per_head.v1"
 RULE_SCOPE = "indicator.name_other_level.v1"
 RULE_RIGHT_CLAUSE = "indicator.name_right_clause.v1"
+RULE_FROM_TO = "indicator.name_from_to.v1"
+RULE_FUND = "indicator.name_fund_after.v1"
+RULE_MODIFIER = "indicator.name_shared_modifier.v1"
 
 _LIST_SEP = "、"
 
@@ -71,6 +74,10 @@ class _Rules:
     clause_units: frozenset[str]
     clause_lead: re.Pattern[str]
     clause_max: int
+    light_verb: re.Pattern[str]
+    from_to: re.Pattern[str]
+    fund_after: re.Pattern[str]
+    shared_modifier: re.Pattern[str]
     scope_word: re.Pattern[str]
     count_units: frozenset[str]
 
@@ -100,7 +107,9 @@ def _rules() -> _Rules:
         past_clause=regex(RULE_KIND_PAST), elided=regex(RULE_ELIDED), distributed=regex(RULE_SHARED),
         clause_units=frozenset(rs.by_id(RULE_RIGHT_CLAUSE).options["units"]),
         clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
-        scope_item=regex(RULE_SCOPE), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
+        light_verb=re.compile(rs.by_id(RULE_RIGHT_CLAUSE).options["light_verb"]),
+        scope_item=regex(RULE_SCOPE), from_to=regex(RULE_FROM_TO), fund_after=regex(RULE_FUND),
+        shared_modifier=regex(RULE_MODIFIER), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
         per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
         count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
     )
@@ -155,15 +164,44 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     return name, offset
 
 
-def right_name(text: str, end: int, limit: int) -> tuple[str, int]:
-    """The noun phrase after a counted quantity (7个|基层医疗卫生单位)."""
+class Words:
+    """A document's words with their offsets, cut once and shared (naming, entities)."""
+
+    def __init__(self, words: Sequence[str]):
+        self.words = list(words)
+        self.starts: list[int] = []
+        pos = 0
+        for w in self.words:
+            self.starts.append(pos)
+            pos += len(w)
+
+    def from_(self, start: int, stop: int) -> list[str] | None:
+        """The words of text[start:stop], or None if no word starts at ``start``."""
+        i = bisect.bisect_left(self.starts, start)
+        if i == len(self.starts) or self.starts[i] != start:
+            return None
+        out = []
+        while i < len(self.words) and self.starts[i] < stop:
+            out.append(self.words[i][: stop - self.starts[i]])
+            i += 1
+        return out
+
+
+def right_name(text: str, end: int, limit: int, cut: Words | None = None) -> tuple[str, int]:
+    """The noun phrase after a counted quantity (7个|基层医疗卫生单位).
+
+    ``cut``: the document's words, if segmented already; the window after the
+    number is segmented on its own where no word starts right after it.
+    """
     from zongjie.extract.segment import words
 
-    window = text[end: min(limit, end + 30)]
+    stop = min(limit, end + 30)
+    window = text[end:stop]
     if window[:1] in "(（":
         return "", end  # (其中省级卫生村14个): an aside, not the name
     phrase = ""
-    for w in words(window):
+    shared = cut.from_(end, stop) if cut is not None else None
+    for w in shared if shared is not None else words(window):
         if w in _rules().right_stop or not w.strip() or re.search(r"[\d(（]", w):
             break
         phrase += w
@@ -192,7 +230,9 @@ def right_clause(text: str, end: int, limit: int) -> tuple[str, int]:
     lead = R.clause_lead.match(phrase)
     start = end + (lead.end() if lead else 0)
     phrase = phrase[lead.end():] if lead else phrase
-    if len(phrase) < 2 or re.search(r"[\d０-９xX*＊]", phrase) or not re.match(r"[\u4e00-\u9fa5A-Za-z“]", phrase):
+    # up to the next number: 完成了42人有偿供血人员采血监测和300份… → 有偿供血人员采血监测
+    phrase = re.sub(r"[和及与、]?[\d０-９xX*＊].*$", "", phrase)
+    if len(phrase) < 2 or not re.match(r"[\u4e00-\u9fa5A-Za-z“]", phrase):
         return "", end
     return phrase[:R.clause_max], start
 
@@ -297,10 +337,17 @@ def is_target(doc: Document, sentence: Sentence | None, q: Quantity) -> bool:
     return kind_rule(doc, sentence, q) in _TARGET_RULES
 
 
-def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
-    """Names for quantities listed after 分别: 城镇职工、居民参保率分别达x%、x% → 城镇职工参保率, 居民参保率."""
+def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, str], dict[int, tuple[int, str]]]:
+    """Names for quantities listed after 分别: 城镇职工、居民参保率分别达x%、x% → 城镇职工参保率, 居民参保率.
+
+    Also, for a list after 分别增长 that names nothing, the figures it follows
+    (接待国内游客4.16亿人次、入境游客936万人次，分别增长6.7%、39.6%): index →
+    (index of the figure it changes, the verb), resolved once those are named.
+    """
     names: dict[int, str] = {}
+    follows: dict[int, tuple[int, str]] = {}
     text = doc.text
+    last_group: tuple[int, list[str]] = (-1, [])  # end of the last list named, and its names
     for i, q in enumerate(quantities):
         pre = text[max(0, q.start - 40): q.start]
         m = _rules().distributed.search(pre)
@@ -314,6 +361,25 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
             j += 1
         subject, _ = left_name(text, q.start - len(m.group(0)), 0, keep_list=True)
         items = [s for s in re.split(r"[、和及与]", subject) if s]
+        verb = m.group(0)[2:]
+        prev_end, prev_names = last_group
+        if not items and verb and len(prev_names) == len(group) >= 2 and prev_end <= q.start \
+                and not re.search(r"[。；;！？\n]", text[prev_end:q.start]):
+            # 旅客和货邮吞吐量分别达到1.35亿人次、453.8万吨，分别增长8.3%、7.9%: the same list again
+            for idx, item in zip(group, prev_names, strict=True):
+                names[idx] = _elided_base(item) + verb
+            last_group = (quantities[group[-1]].end, [names[idx] for idx in group])
+            continue
+        first = group[0] - len(group)
+        if len(items) <= 1 and (verb or items) and len(group) >= 2 and first >= 0 \
+                and not re.search(r"[。；;！？\n]", text[quantities[first].start:q.start]) \
+                and all(re.search(r"^[^，,]*[、和及与][^，,]*$", text[quantities[k].end:quantities[k + 1].start])
+                        for k in range(first, group[0] - 1)):
+            # 分别增长6.7%、39.6% or 规范管理率分别为82%、79% after as many figures:
+            # each is said of the figure in the same place
+            for k, idx in enumerate(group):
+                follows[idx] = (first + k, items[0] if items else verb)
+            continue
         if len(items) != len(group) or len(group) < 2:
             continue
         last = items[-1]
@@ -327,7 +393,17 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> dict[int, str]:
         for idx, item in zip(group, items, strict=True):
             # no shared head (能耗和二氧化碳排放分别降低): each item is a whole name
             names[idx] = item if head == last or item.endswith(head) else item + head
-    return names
+        last_group = (quantities[group[-1]].end, [names[idx] for idx in group])
+    return names, follows
+
+
+_COMPARED_TO = re.compile(r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年)")
+_CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升)$")
+
+
+def _elided_base(name: str) -> str:
+    """A name without the change it states: 出口增长 → 出口."""
+    return _CHANGE_END.sub("", name) or name
 
 
 def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_start: int | None) -> str:
@@ -341,9 +417,10 @@ def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_s
     prev = found[-1]
     if prev.sentence != s_idx or not prev.name:
         return ""
-    if not re.fullmatch(r"\s*[，,、]?\s*", text[prev.end:name_start]):
+    # a comma, or a short verb and a comma (赤字率拟按4%左右安排、比上年提高1个百分点)
+    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*", text[prev.end:name_start]):
         return ""
-    return re.sub(r"(?:比上年|比去年|同比|较上年)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升)$", "", prev.name)
+    return _CHANGE_END.sub("", prev.name)
 
 
 def _share_word(a: str, b: str) -> bool:
@@ -380,14 +457,16 @@ def per_head_suspects(found: Sequence[Indicator]) -> list[int]:
     return out
 
 
-def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator]:
+def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None = None) -> list[Indicator]:
     """Name every quantity of a document and decide actual or target.
+
+    ``cut``: the document's words, if the caller segmented it already.
 
     >>> # 建档62.03万人，建档率84% → 建档人数 620300 人, 建档率 84 %
     """
     text = doc.text
     sentences = doc.sentences
-    shared = _distributed(doc, quantities)
+    shared, follows = _distributed(doc, quantities)
     out: list[Indicator] = []
     prev_name = ""
     for i, q in enumerate(quantities):
@@ -405,21 +484,33 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
             name, name_start = left_name(text, q.start, floor)
             counted = (q.unit or "")[:1] in _rules().counters and len(q.unit or "") <= 2
             if counted:
-                rname, rstart = right_name(text, q.end, limit)
+                rname, rstart = right_name(text, q.end, limit, cut)
                 if rname:
                     name, name_start, rule = rname, rstart, RULE_RIGHT
-            if rule == RULE_LEFT and q.unit == "元":
+            if rule == RULE_LEFT and q.unit in ("元", None):
                 m = _rules().money_verb.search(name)
-                if m:
+                # 安排x万医药卫生体制改革综合配套资金: the fund named after the amount
+                fund = _rules().fund_after.match(text, q.end, limit) if m or not name else None
+                if fund:
+                    name, name_start, rule = fund.group(1), fund.start(1), RULE_FUND
+                elif m and q.unit == "元":
                     name, name_start = m.group(0), name_start + m.start()
             if name and rule == RULE_LEFT and q.unit == "人" and not _rules().person_end.search(name) \
                     and len(name) <= 2 and q.comparison is None:
                 name = name + "人数"  # 建档62.03万人: the number of people 建档
             prev = out[-1] if out and out[-1].sentence == s_idx else None
+            if rule == RULE_LEFT and prev and name and "的" not in name and len(name) <= 4 and q.unit == prev.unit \
+                    and (mod := _rules().shared_modifier.search(prev.name)) \
+                    and re.fullmatch(r"\s*[，,、]\s*", text[prev.end:name_start or q.start]):
+                # 接受管理的65岁以上老年人3.9万人，高血压4.2万人: the list shares 接受管理的
+                name, name_start, rule = mod.group(0) + name, None, RULE_MODIFIER
             if prev and prev.name and re.fullmatch(r"[A-Za-z甲乙丙丁一二三四]类|[省市县区国]级", name or ""):
                 # 125家定点医疗机构，其中A类32家: a class of the things just counted
                 head = re.sub(r"^(?:[A-Za-z甲乙丙丁一二三四]类|[省市县区国]级)", "", prev.name)
                 name = name + head
+            elif prev and prev.name and not name and _rules().from_to.fullmatch(text[floor:num_start]):
+                # 经营主体从689万户增至951万户: the level reached is the same thing's
+                name, name_start, rule = prev.name, prev.name_start, RULE_FROM_TO
             elif prev and not name and (scope := _rules().scope_item.fullmatch(text[floor:num_start])) \
                     and (same := next((o for o in reversed(out) if o.sentence == s_idx and o.unit == q.unit), None)) \
                     and same.name:
@@ -430,10 +521,11 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
                 rule = RULE_SCOPE
             elif prev and prev.name and not name and text[max(floor, q.start - 1):q.start] == "占":
                 name = prev.name + "占比"  # 国家基本药物x种，占x%
-            if not name and (q.unit or "") in _rules().clause_units:
+            if (q.unit or "") in _rules().clause_units and (not name or _rules().light_verb.search(name)):
                 # 对7403人次进行了免费施药, 已有226对准婚新人到…: what the clause says of them
-                name, name_start = right_clause(text, q.end, limit)
-                rule = RULE_RIGHT_CLAUSE if name else rule
+                cname, cstart = right_clause(text, q.end, limit)
+                if cname:
+                    name, name_start, rule = cname, cstart, RULE_RIGHT_CLAUSE
             if not name:
                 # 、x% after a named one: the list continues the previous name
                 if re.search(r"[、和]\s*$", text[max(floor, num_start - 2):num_start]) and prev_name:
@@ -443,7 +535,7 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
         if rule == RULE_LEFT and name and _rules().elided.match(name):
             subject = _elided_subject(text, out, s_idx, name_start)
             if subject:
-                name, rule = subject + name[-2:], RULE_ELIDED
+                name, rule = subject + _COMPARED_TO.sub("", name), RULE_ELIDED
         kind = "target" if kind_rule(doc, sentence, q) in _TARGET_RULES else "actual"
         out.append(Indicator(
             start=q.start, end=q.end, name=name, value=q.value, unit=q.unit, kind=kind, rule=f"{q.rule}+{rule}",
@@ -452,6 +544,11 @@ def find_indicators(doc: Document, quantities: list[Quantity]) -> list[Indicator
             name_end=(name_start + len(name)) if name_start is not None else None, sentence=s_idx,
         ))
         prev_name = name
+    for idx, (antecedent, verb) in follows.items():
+        own = re.sub(r"^分别", "", out[idx].name)
+        if out[antecedent].name and (not own or own == verb or _rules().elided.match(own)):
+            out[idx].name, out[idx].name_start, out[idx].name_end = _elided_base(out[antecedent].name) + verb, None, None
+            out[idx].rule = out[idx].rule.rsplit("+", 1)[0] + "+" + RULE_SHARED
     for j in per_head_suspects(out):
         out[j].suspect = True
     return out
@@ -477,3 +574,14 @@ def run_example(text: str, **options: Any) -> list[dict[str, Any]]:
     found = find_indicators(doc, find_quantities(doc.text))
     items += [{**found[j].as_dict(), "rule": RULE_PER_HEAD} for j in per_head_suspects(found)]
     return items
+
+
+_LEGACY = {"_TARGET_WORDS": "target_words", "_RETRO": "retro", "_COPULA": "copula", "_LEADING": "leading"}
+
+
+def __getattr__(name: str) -> Any:
+    """The compiled patterns under the names they had before they moved to
+    rules/indicators.yaml (models.roles imports _TARGET_WORDS and _RETRO)."""
+    if name in _LEGACY:
+        return getattr(_rules(), _LEGACY[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,8 +13,9 @@ from typing import Any
 from zongjie.corpus.document import Document
 from zongjie.extract.commitments import find_commitments
 from zongjie.extract.facts import Commitment, Entity, Indicator, Quantity, TimeExpr
-from zongjie.extract.indicators import find_indicators
+from zongjie.extract.indicators import Words, find_indicators
 from zongjie.extract.quantities import find_quantities
+from zongjie.extract.segment import words
 from zongjie.extract.times import find_times
 
 PIPELINE_VERSION = "0.1.0"
@@ -50,15 +51,17 @@ def extract(doc: Document, *, entities: bool = True, models: bool = True) -> Fac
     [('建档人数', 620300.0, '人'), ('建档率', 84.0, '%')]
     """
     text = doc.text
+    # one segmentation of the whole document, shared by naming and entities
+    cut = words(text)
     quantities = find_quantities(text)
     times = find_times(text, doc.meta.year, doc.meta.period, year_masked=doc.meta.year_masked)
-    indicators = find_indicators(doc, quantities)
+    indicators = find_indicators(doc, quantities, Words(cut))
     commitments = find_commitments(doc, indicators)
     found_entities: list[Entity] = []
     if entities:
         from zongjie.extract.entities import find_entities
 
-        found_entities = find_entities(text)
+        found_entities = find_entities(text, cut)
         if models:
             from zongjie.models import ner
 

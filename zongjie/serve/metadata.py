@@ -305,14 +305,15 @@ ORDER BY title, start""",
                            "Part of a name works: 广东 finds 广东省. 例：全国. Status: leave empty for all, or "
                            "met, not_met, partly, no_evidence.",
             "sql": """SELECT a.period, a.indicator, a.status, a.reason, a.target_value, a.target_unit,
-  a.result_value, a.result_unit, a.target_quote, a.result_quote,
+  a.result_value, a.result_unit, a.strength, a.target_quote, a.result_quote,
   td.title AS target_document, rd.title AS result_document, a.evidence, a.entity,
   a.target_document_id, a.target_start, a.target_end, a.result_document_id, a.result_start, a.result_end
 FROM audits a
   LEFT JOIN documents td ON td.id = a.target_document_id
   LEFT JOIN documents rd ON rd.id = a.result_document_id
 WHERE :entity != '' AND a.entity LIKE '%' || :entity || '%' AND (:status = '' OR a.status = :status)
-ORDER BY a.indicator, a.period""",
+ORDER BY CASE a.status WHEN 'not_met' THEN 0 WHEN 'partly' THEN 1 WHEN 'met' THEN 2 ELSE 3 END,
+  a.indicator, a.period""",
         }
     return queries
 

@@ -121,6 +121,8 @@ def test_document_page_highlights_the_span_in_context(store):
     (page,) = fetch(store, document_url(doc_id, start, end, back="/store/indicators"))
     span = re.search(r'<mark class="zj-span" id="zj-span">([^<]*)</mark>', page.text)
     assert span and span.group(1) == text
+    # the sentence around it shaded, the fact marked inside
+    assert re.search(r'<span class="zj-context">[^<]*</span><mark class="zj-span" id="zj-span">', page.text)
     assert 'id="zj-back" href="/store/indicators"' in page.text
     assert "测试县医疗保障局" in page.text  # the organisation, in the metadata list
 

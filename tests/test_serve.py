@@ -20,7 +20,7 @@ pytest.importorskip("datasette", reason="Datasette is not installed: pip install
 from serve_store import SCRIPT_TITLE, build_store  # noqa: E402
 
 from zongjie.cli import cli  # noqa: E402
-from zongjie.serve import ServeError, make_datasette  # noqa: E402
+from zongjie.serve import ServeError, is_loopback, make_datasette  # noqa: E402
 from zongjie.serve.metadata import TABLES, build_metadata  # noqa: E402
 from zongjie.serve.plugin import _local_path, document_url  # noqa: E402
 
@@ -497,6 +497,29 @@ def test_own_sql_can_be_switched_off(store):
     on, = fetch(store, f"/store?sql={q('SELECT count(*) FROM documents')}")
     off, = fetch(store, f"/store?sql={q('SELECT count(*) FROM documents')}", allow_sql=False)
     assert on.status_code == 200 and off.status_code == 403
+
+
+@pytest.mark.parametrize("host, local", [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                         ("127.0.0.2", True), ("0.0.0.0", False), ("192.168.1.5", False), ("::", False)])
+def test_only_loopback_counts_as_local(host, local):
+    assert is_loopback(host) is local
+
+
+def test_other_hosts_are_warned_about(store):
+    """``--host 0.0.0.0`` says that anyone who can reach the machine reads the store.
+
+    The port is taken by a socket that is bound but never listens (so nothing is
+    served to the network), and the command stops at its own bind.
+    """
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--db", str(store), "--host", "0.0.0.0", "--port", str(port)])
+    assert result.exit_code != 0
+    assert "anyone who can reach this machine can read the whole store" in result.output
+    assert f"cannot listen on 0.0.0.0:{port}" in result.output
 
 
 def test_serving_a_missing_store_says_what_to_do(tmp_path):

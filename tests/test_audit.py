@@ -71,7 +71,12 @@ def store(tmp_path_factory):
         ("国内生产总值", "国内生产总值", None),
         ("国内生产总值年均增长", "国内生产总值年均增长", None),
         ("农村居民人均可支配收入增长", "农村居民人均可支配收入增长", None),
-        ("单位国内生产总值能耗下降", "单位国内生产总值能耗下降", None),
+        ("单位国内生产总值能耗下降", "单位GDP能耗下降", "synonym"),  # not GDP增长
+        ("单位地区生产总值能耗降低", "单位GDP能耗下降", "synonym"),
+        ("规模工业增加值增长", "规上工业增加值增长", "synonym"),
+        ("外贸进出口总额增长", "进出口总额增长", "synonym"),
+        ("民间投资增长", "民间投资增长", None),
+        ("户籍人口城镇化率", "户籍人口城镇化率", None),
     ],
     ids=lambda v: str(v),
 )
@@ -575,6 +580,16 @@ def test_demo_ends_with_a_cross_year_table_and_an_audit_summary(tmp_path):
         ("高新技术“精英行动”企业达【220家】", "新增【46家】高新技术“精英行动”企业", False),  # a flow against a level
         ("新增公园【120座】", "PM2.5年均浓度为26.3微克/立方米，新增公园【127座】", True),  # 年均 of another figure
         ("粮食产量达【436亿斤】", "粮食总产达【446.1亿斤】", True),
+        ("城镇新增就业【50万人】以上", "退役军人、残疾人新增就业均超【7.3万人】", False),  # shared by several subjects
+        ("城镇调查失业率【5.5%】以内", "城镇调查失业率平均为【5.2%】", True),  # 平均 is not 均
+        ("常住人口城镇化率达到【58%】左右", "常住人口城镇化率从2020年的【53.2%】提升到2025年的57%", False),  # a start
+        ("固定资产投资增长【5%】左右", "扣除房地产开发投资后，固定资产投资增长【2.7%】", False),  # a part of it
+        ("城乡居民人均可支配收入分别增长【8%】和10%", "城乡居民人均可支配收入分别增长6%和【7.4%】", False),  # 城镇 vs 农村
+        ("城乡居民人均可支配收入分别增长8%、【10%】", "城乡居民人均可支配收入分别增长6%、【7.4%】", True),
+        ("城镇调查失业率、居民消费价格涨幅分别控制在【5%】以内、3%", "城镇调查失业率控制在【5%】", True),
+        ("粮食产量【10500亿斤】", "按照纲要要求的水平计算，全国粮食总产量应该有【7200亿斤】", False),  # hypothetical
+        # the later report's own target list
+        ("粮食产量【511万吨】以上", "今年经济社会发展的主要预期目标是：城镇新增就业50万人；粮食产量【513万吨】以上", False),
     ],
 )
 def test_only_comparable_figures_are_evidence(target_quote, result_quote, comparable):
@@ -604,3 +619,80 @@ def test_a_ceiling_word_inside_the_name_is_not_a_ceiling(tmp_path):
         ingest([str(folder)], s, entities=False)
         (pair,) = [p for p in audit(s)["pairs"] if "托位" in p["indicator"]]
     assert (pair["target"]["direction"], pair["status"]) == ("floor", "met")
+
+
+def test_a_ranked_figure_is_no_target():
+    from zongjie.analysis.audit import _not_a_target
+    from zongjie.analysis.compare import Fact
+
+    def fact(quote):
+        start = quote.index("5%")
+        return Fact(id=1, document_id="d", doc=None, doc_year=2025, doc_type="report", entity="宁夏回族自治区",
+                    period="2025", name="社会消费品零售总额增长", indicator="社会消费品零售总额增长", method=None,
+                    value=5.0, value_max=None, unit="%", qualifier=None, kind="target", masked=False, suspect=False,
+                    comparison=None, quote=quote, clause=quote[:start], sentence_id=1, start=start, end=start + 2,
+                    direction="floor", strength=None)
+
+    assert _not_a_target(fact("固定资产投资增长7.9%、居全国第三，社会消费品零售总额增长5%、居全国第六"))
+    # an achievement stated before the figure: a review (1955: 两个年度计划都超额完成，…钢增长百分之六十五)
+    assert _not_a_target(fact("两个年度计划都超额完成，重要产品的产量都有显著增长，如社会消费品零售总额增长5%"))
+    assert not _not_a_target(fact("确保完成全年目标任务，社会消费品零售总额增长5%左右"))  # a promise
+    assert not _not_a_target(fact("主要预期目标是：社会消费品零售总额增长5%左右，居民收入稳步增长"))
+
+
+def test_html_report_shows_statements_and_parts(stated, tmp_path):
+    page = tmp_path / "审计.html"
+    assert _run("audit", "--db", stated, "--format", "html", "-o", page).exit_code == 0
+    text = page.read_text("utf-8")
+    assert "a plain statement, no figure" in text and "<mark>预期增长目标未能实现</mark>" in text
+    assert "by part" in text and "<li>养老服务站: <span class=\"partly\">partly</span></li>" in text
+
+
+def test_a_statement_naming_the_target_outweighs_a_conflicting_figure(tmp_path):
+    # the 2007 report: 能耗 rose 4.9%, 5.5%, 0.2% in earlier years, then fell 1.2%; and it says the
+    # 2006 target (降低4%左右) was not achieved. A figure of the list must not make it 'met'.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "2006.txt").write_text(
+        "2006年国务院政府工作报告\n\n今年的主要预期目标是：国内生产总值增长8%左右，单位国内生产总值能耗降低4%左右。\n", "utf-8")
+    (folder / "2007.txt").write_text(
+        "2007年国务院政府工作报告\n\n一、2006年工作回顾\n国内生产总值增长10.7%。"
+        "单位国内生产总值能耗由前三年分别上升4.9%、5.5%、0.2%，转为下降1.2%。"
+        "但是，全国没有实现年初确定的单位国内生产总值能耗降低4%左右的目标。\n", "utf-8")
+    with Store(tmp_path / "z.db") as s:
+        ingest([str(folder)], s, entities=False)
+        pairs = {p["indicator"]: p for p in audit(s, entity="全国")["pairs"]}
+    energy = pairs["单位GDP能耗下降"]
+    assert energy["status"] == "not_met"
+    # and the statement about 能耗 says nothing of GDP, though it holds 国内生产总值
+    assert pairs["GDP增长"]["status"] == "met" and pairs["GDP增长"]["result"]["evidence"] == "figure"
+
+
+def test_strength_of_a_target_list_comes_from_its_lead(store):
+    # 2012: 今年经济社会发展的主要预期目标是： / 国内生产总值增长7.5%；… (the list is its own sentence)
+    pair = _pair(audit(store, entity="全国")["pairs"], "全国", "GDP增长", "2012")
+    assert "主要预期目标" not in pair["target"]["quote"]
+    assert pair["target"]["strength"] == "planned"
+
+
+def test_a_second_half_target_is_judged_by_the_years_summary(tmp_path):
+    # 上半年总结 plans 年底前…85% (period 2023-H2); the annual summary of 2023 reports 86% at year end
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2023年潞城市卫生局上半年工作总结\n\n一、上半年工作\n上半年，全市家庭医生签约覆盖率达到72%。\n\n"
+                                  "二、下半年工作打算\n力争年底前家庭医生签约覆盖率达到85%。\n", "utf-8")
+    (folder / "b.txt").write_text("2023年潞城市卫生局工作总结\n\n一、主要工作\n全年家庭医生签约覆盖率达到86%。\n\n"
+                                  "二、2024年工作打算\n力争家庭医生签约覆盖率达到90%。\n", "utf-8")
+    with Store(tmp_path / "z.db") as s:
+        ingest([str(folder)], s, entities=False)
+        pairs = {p["period"]: p for p in audit(s)["pairs"] if "签约覆盖率" in p["indicator"]}
+    assert (pairs["2023-H2"]["status"], pairs["2023-H2"]["result"]["value"]) == ("met", 86.0)
+    assert pairs["2023-H2"]["target"]["strength"] == "soft"  # 力争
+    assert pairs["2024"]["status"] == "no_evidence"
+
+
+def test_cli_audit_by_status(store):
+    result = _run("audit", "--db", store.path, "--status", "not_met", "--format", "json")
+    pairs = json.loads(result.output)["pairs"]
+    assert pairs and {p["status"] for p in pairs} == {"not_met"}
+    assert any((p["entity"], p["indicator"], p["period"]) == ("广东省", "GDP增长", "2025") for p in pairs)

@@ -151,3 +151,16 @@ def test_export_streams_in_batches(db, tmp_path, monkeypatch):
 def test_export_without_a_store(tmp_path):
     result = CliRunner().invoke(cli, ["export", "--db", str(tmp_path / "none.db"), "--format", "csv"])
     assert result.exit_code != 0 and "zongjie ingest" in result.output
+
+
+def test_an_ingest_that_adds_nothing_keeps_the_saved_audits(db):
+    def stamp():
+        with Store(db, readonly=True) as store:
+            return store.db.execute("SELECT count(*), max(audited_at), max(id) FROM audits").fetchone()
+
+    before = stamp()
+    with Store(db, readonly=True) as store:
+        sources = [r[0] for r in store.db.execute("SELECT DISTINCT path FROM files WHERE status = 'ok'")]
+    result = _run("ingest", *sources, "--db", db, "--quiet", "--no-entities")
+    assert result.exit_code == 0 and "unchanged" in result.output
+    assert stamp() == before  # not rewritten: same rows, same ids

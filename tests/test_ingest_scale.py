@@ -137,7 +137,8 @@ def test_rerun_skips_unchanged_files_and_rereads_changed_ones(tmp_path, batch):
     assert mtime == pytest.approx(os.stat(work / "summary-00.txt").st_mtime)
 
 
-def test_kill_9_mid_run_then_the_next_run_completes_the_same_store(tmp_path, batch):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_killed_mid_run_then_the_next_run_completes_the_same_store(tmp_path, batch, sig):
     folder, reference, _ = batch
     db = tmp_path / "killed.db"
     cmd = [sys.executable, "-m", "zongjie", "ingest", str(folder), "--db", str(db), "-q", "--no-entities",
@@ -155,8 +156,10 @@ def test_kill_9_mid_run_then_the_next_run_completes_the_same_store(tmp_path, bat
             pass
     family = _descendants(proc.pid)
     assert family, "no worker processes"
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate()
+    proc.send_signal(sig)
+    _out, err = proc.communicate(timeout=120)
+    if sig == signal.SIGINT:
+        assert proc.returncode != 0 and b"Traceback" not in err, err[-2000:]
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -335,3 +338,66 @@ def test_a_later_repost_joins_its_group_and_a_changed_canonical_frees_its_copies
     # neither has a publication date: the longer one is canonical
     assert Path(group.canonical["source"]).name == "c-rewrite.txt"
     assert [Path(c["source"]).name for c in group.copies] == ["b-repost.html"]
+
+
+# --- huge text files -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_a_text_file_over_the_part_size_becomes_bounded_documents(tmp_path, monkeypatch, encoding):
+    """What a 50 MB file gets with 8 MB parts, shown on a 0.4 MB file with 64 KB parts (fast)."""
+    import zongjie.corpus.text as text_module
+
+    monkeypatch.setattr(text_module, "PART_BYTES", 64 * 1024)
+    lines = [f"第{k}段：全市新建村卫生室{k % 50 + 3}个，投入资金{k % 9 + 1}.5亿元，同比增长{k % 7 + 1}.2%。"
+             for k in range(5000)]
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    data = "\n".join(["2024年某市政府公报汇编", *lines]).encode(encoding)
+    (folder / "公报.txt").write_bytes(data)
+    with Store(tmp_path / "z.db") as store:
+        report = ingest([folder], store, entities=False)
+        docs = list(store.documents(with_text=True))
+    assert not report.errors
+    assert [d["member"] for d in docs] == [f"part-{k:03d}" for k in range(1, len(docs) + 1)]
+    assert len(docs) >= len(data) // (64 * 1024)
+    assert all(len(d["raw_text"].encode(encoding)) <= 64 * 1024 + 4 for d in docs)
+    # nothing lost at the cuts: every line is in exactly one part
+    joined = "\n".join(d["raw_text"] for d in docs)
+    assert all(joined.count(line) == 1 for line in (lines[0], lines[1234], lines[-1]))
+    assert sum(d["raw_text"].count("段：") for d in docs) == len(lines)
+
+
+def test_a_line_longer_than_a_part_is_refused_after_the_parts_before_it(tmp_path, monkeypatch):
+    import zongjie.corpus.text as text_module
+
+    monkeypatch.setattr(text_module, "PART_BYTES", 64 * 1024)
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    good = "\n".join(f"第{k}段：全市新建村卫生室{k}个。" for k in range(4000))
+    (folder / "a.txt").write_text(good + "\n" + "各位代表，" * 30000 + "\n结束。", encoding="utf-8")
+    with Store(tmp_path / "z.db") as store:
+        report = ingest([folder], store, entities=False)
+        errors = store.errors()
+    assert report.documents >= 1 and report.errors == {"too_large": 1}
+    assert "a line of over" in errors[0]["message"]
+
+
+def test_duplicates_update_signs_and_checks_a_store_made_without_them(tmp_path):
+    from click.testing import CliRunner
+
+    from zongjie.cli import cli
+
+    folder = make_reposts(tmp_path / "batch")
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        report = ingest([folder], store, entities=False, duplicates=False)
+        with store.write() as conn:
+            conn.execute("DELETE FROM document_signatures")  # as in a store from before migration 6
+            conn.execute("DELETE FROM document_lsh")
+    assert report.duplicates == 0
+    runner = CliRunner()
+    assert "no near-duplicates" in runner.invoke(cli, ["duplicates", "--db", str(db)]).output
+    updated = runner.invoke(cli, ["duplicates", "--db", str(db), "--update"])
+    assert updated.exit_code == 0, updated.output
+    assert "group 1: 3 documents" in updated.output

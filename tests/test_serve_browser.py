@@ -202,8 +202,67 @@ def test_chart_of_an_indicator_over_time(server, page, screenshots):
     page.wait_for_selector("figure.zj-chart svg")
     assert page.locator("figure.zj-chart svg circle.zj-target").count() >= 1
     assert page.locator("figure.zj-chart svg circle.zj-actual").count() >= 1
-    assert "全国" in page.locator("figure.zj-chart figcaption").first.inner_text()
+    captions = page.locator("figure.zj-chart figcaption").all_inner_texts()
+    assert any("全国" in c for c in captions) and any("测试市" in c for c in captions)
+    # what the audit made of the city's 2024 target (6%左右, 5.1% reported a year later)
+    city = page.locator("figure.zj-chart", has_text="测试市 · GDP增长")
+    assert city.locator(".zj-status.zj-not_met").inner_text() == "未完成 not met"
     page.screenshot(path=str(screenshots / "chart-GDP增长.png"), full_page=True)
     page.locator("a.zj-target-link").first.click()
     page.wait_for_url("**/-/zongjie/document/**")
     assert page.locator("#zj-span").is_visible()
+
+
+def test_audit_results_then_both_documents_at_the_span(server, page, screenshots):
+    page.goto(server + "/store/audits")
+    facet = page.locator(".facet-info[data-column=status]")
+    assert {"met", "not_met", "partly", "no_evidence"} <= set(facet.locator("a").all_inner_texts())
+    page.goto(server + "/store/entity_audit")
+    page.fill("input[name=entity]", "测试市")
+    page.fill("input[name=status]", "")
+    page.locator("form.sql input[type=submit], form.sql button[type=submit]").first.click()
+    page.wait_for_selector("table.rows-and-columns .zj-status")
+    statuses = set(page.locator("td.col-status").all_inner_texts())
+    assert {"完成 met", "未完成 not met", "部分完成 partly"} <= statuses
+    page.screenshot(path=str(screenshots / "audit-results.png"), full_page=True)
+    audit_url = page.url
+
+    row = page.locator("table.rows-and-columns tbody tr", has_text="未完成 not met").first
+    assert row.locator("td.col-indicator").inner_text() == "GDP增长"
+    row.locator("td.col-target_quote a.zj-fact").click()
+    page.wait_for_url("**/-/zongjie/document/**")
+    assert page.locator("h1").inner_text() == "2024年测试市政府工作报告"
+    assert page.locator("#zj-span").is_visible() and "6%" in page.locator("#zj-span").inner_text()
+    page.screenshot(path=str(screenshots / "audit-target.png"))
+    page.click("#zj-back")
+    page.wait_for_selector("table.rows-and-columns .zj-status")
+    assert page.url == audit_url
+
+    row = page.locator("table.rows-and-columns tbody tr", has_text="未完成 not met").first
+    row.locator("td.col-result_document a.zj-fact-doc").click()
+    page.wait_for_url("**/-/zongjie/document/**")
+    assert page.locator("h1").inner_text().startswith("2025年测试市政府工作报告")
+    assert "5.1%" in page.locator("#zj-span").inner_text()
+    page.screenshot(path=str(screenshots / "audit-result.png"))
+
+
+def test_search_leaves_reposts_out_and_shows_them_on_request(server, page, screenshots):
+    page.goto(server + "/-/zongjie/search?q=幼儿园")
+    page.wait_for_selector(".zj-hit")
+    assert page.locator(".zj-hit").count() == 2 and page.locator(".zj-dup").count() == 0
+    page.click("#zj-show-dups")
+    page.wait_for_selector(".zj-dup")
+    assert page.locator(".zj-hit").count() == 3
+    assert "near-duplicate of 2025年测试市政府工作报告" in page.locator(".zj-dup").inner_text()
+    page.screenshot(path=str(screenshots / "search-near-duplicates.png"), full_page=True)
+
+    # the documents table: the repost by its facet, then the copy kept, which lists its reposts
+    page.goto(server + "/store/documents")
+    page.locator('.facet-info[data-column="近似重复 near-duplicate"] a', has_text="转载 near-duplicate").click()
+    page.wait_for_url("**_zj_duplicate=**")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 1
+    kept = page.locator("a.zj-duplicate-of").inner_text()
+    page.locator("a.zj-duplicate-of").click()
+    page.wait_for_url("**/-/zongjie/document/**")
+    assert page.locator("h1").inner_text() == kept
+    assert page.locator(".zj-copies a").count() == 1

@@ -55,6 +55,7 @@ BATCH_DOCS = 64  # documents per transaction, at most
 BATCH_SECONDS = 1.0  # and at most this long between commits
 MAX_AHEAD = 64  # files dispatched beyond the one the writer waits for
 MAX_BUFFER = 256 * 1024**2  # bytes of results held for files the writer has not reached
+MAX_FAILED_KEPT = 1000  # IngestReport.failed_files keeps the first ones; every error is in ingest_errors
 
 
 @dataclass
@@ -64,7 +65,7 @@ class IngestReport:
     documents: int = 0  # documents read
     added: int = 0  # new to the store
     errors: Counter[str] = field(default_factory=Counter)  # reason → count
-    failed_files: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, message)
+    failed_files: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, message), the first 1000
     worker_pids: list[int] = field(default_factory=list)  # local worker processes started
     duplicates: int = 0  # new documents found to be near-duplicates of another
 
@@ -240,7 +241,7 @@ def pool_stream(
     their workers wait (a full pipe blocks them): memory stays bounded.
     """
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["zongjie.ingest"])
+    ctx.set_forkserver_preload(["zongjie.ingest", "zongjie._preload"])
     pool: list[_Worker] = []
 
     def start() -> _Worker:
@@ -405,11 +406,13 @@ class _Writer:
     # -- messages
 
     def _error(self, path: str, member: str | None, stage: str, reason: str, error_class: str | None,
-               message: str, *, counted_as: str | None = None) -> None:
+               message: str, *, counted_as: str | None = None, shown: tuple[str, str, str] | None = None) -> None:
         self._open()
         self.store.record_error(path, member, stage, reason, error_class, message)
         self.report.errors[counted_as or reason] += 1
-        self.report.failed_files.append((path + (f"!{member}" if member else ""), counted_as or reason, message))
+        if len(self.report.failed_files) < MAX_FAILED_KEPT:  # the rest are in ingest_errors
+            self.report.failed_files.append(
+                shown or (path + (f"!{member}" if member else ""), counted_as or reason, message))
         self.batch_size += 1
 
     def _mark(self) -> None:
@@ -466,9 +469,8 @@ class _Writer:
             # the store keeps four stages; a reader's finer one (detect, archive, convert) goes with the message
             stage = item.stage if item.stage in ("read", "clean", "extract", "store") else "read"
             text = item.message if stage == item.stage else f"[{item.stage}] {item.message}"
-            self._error(item.source, item.member, stage, item.reason, item.error_class, text)
-            self.report.failed_files[-1] = (item.source + (f"!{item.member}" if item.member else ""),
-                                            item.reason, item.message)
+            self._error(item.source, item.member, stage, item.reason, item.error_class, text,
+                        shown=(item.source + (f"!{item.member}" if item.member else ""), item.reason, item.message))
             self.failure = self.failure or item.reason
         elif kind == "unreadable":
             error_class, text = payload
@@ -499,8 +501,8 @@ class _Writer:
         self.report.documents += 1
         if result.extract_error:
             reason, error_class, text = result.extract_error
-            self._error(doc.source, doc.member, "extract", reason, error_class, text, counted_as="extract_failed")
-            self.report.failed_files[-1] = (doc.source, "extract_failed", f"{error_class}: {text}")
+            self._error(doc.source, doc.member, "extract", reason, error_class, text, counted_as="extract_failed",
+                        shown=(doc.source, "extract_failed", f"{error_class}: {text}"))
         if result.store_error or result.prepared is None:
             reason, error_class, text = result.store_error or ("store_failed", "StoreError", "not prepared")
             self._error(doc.source, doc.member, "store", reason, error_class, text)

@@ -17,6 +17,22 @@ issue's rules (:func:`judge`):
 - no figure in the same unit, a blanked-out figure (x%) or a figure that
   only bounds the wrong side is ``no_evidence``: never guessed.
 
+Beyond figures (:func:`audit`):
+
+- a plain statement in the later report is evidence without a figure
+  (:mod:`zongjie.analysis.statements`): one naming the indicator
+  (物价调控目标没有完成) decides, and outweighs a figure that says otherwise;
+  one that the main targets were met (主要目标任务圆满完成) decides for the
+  targets listed among the main targets;
+- ``partly``: a countable deliverable (所, 套, 公里…) reached in part, a
+  statement of 基本完成, or a commitment of several deliverables whose parts
+  fall short in part;
+- measurable commitments are targets too (:func:`commitment_targets`);
+- only comparable figures are evidence (:func:`_comparable`): not a
+  starting point, an average or total over years, the later report's own
+  plan or target list, a figure shared by several subjects, nor a flow
+  against a level.
+
     >>> judge(target(7.5, "%"), actual(7.8, "%"))
     ('met', '7.8% is at or above the target of 7.5%')
 """
@@ -211,11 +227,34 @@ NOT_MEASURES = frozenset({"期", "届", "号", "版", "代", "轮"})
 
 def _not_a_target(f: Fact) -> bool:
     """A fact the audit leaves out: a 'target' in the review of a report (预计全省地区生产总值迈上14万亿元
-    looks back at last year) unless its sentence lists the main targets, or a number that measures nothing."""
+    looks back at last year) unless its sentence lists the main targets, a 'target' ranked right after
+    its number (增长5%、居全国第六 was achieved), or a number that measures nothing."""
     if (f.unit or "") in NOT_MEASURES:
+        return True
+    if f.kind == "target" and _ACHIEVED.search(f.quote[max(0, f.end - f.sentence_start):][:12]):
+        return True
+    if f.kind == "target" and _reviewed_before(f):
         return True
     return (f.kind == "target" and f.section_role == "review" and f.doc_type in ("report", "plan")
             and not _main_target(f))
+
+
+def _reviewed_before(f: Fact) -> bool:
+    """The sentence states an achievement before the figure (两个年度计划都超额完成，…钢增长百分之六十五):
+    a review, whatever the extractor called the figure."""
+    from zongjie.analysis.statements import classify
+
+    head = f.quote[:max(0, f.start - f.sentence_start)]
+    return any(classify(c) is not None for c in re.split(r"[，。；;：:]", head) if c)
+
+
+def _anonymous(entity: str) -> bool:
+    """An entity that names no place: 未知, or 市卫生局 / 县卫生局 of a city or county the document never names.
+
+    >>> _anonymous("市卫生局"), _anonymous("潞城市卫生局"), _anonymous("广东省"), _anonymous("全国")
+    (True, False, False, False)
+    """
+    return entity == UNKNOWN_ENTITY or entity.startswith(("市", "县", "区", "镇", "乡", "我", "本"))
 
 
 def _main_target(t: Fact) -> bool:
@@ -223,8 +262,13 @@ def _main_target(t: Fact) -> bool:
     return any(w in t.quote for w in statement_words()["main_target_words"])
 
 
-def _statement_for(t: Fact, statements: list[Statement]) -> tuple[str, str, Statement] | None:
-    """The status, reason and statement a later document gives for target ``t`` without a figure."""
+def _statement_for(t: Fact, statements: list[Statement], *, specific_only: bool = False,
+                   lead: str = "") -> tuple[str, str, Statement] | None:
+    """The status, reason and statement a later document gives for target ``t``.
+
+    A statement naming the target's indicator first; then, unless
+    ``specific_only``, one that the main targets were met.
+    """
     later = [s for s in statements if _later(s, t)]
     specific = [s for s in later if not s.general and mentions(s.context, t.indicator, t.name.split(" (")[0])]
     if specific:
@@ -232,7 +276,8 @@ def _statement_for(t: Fact, statements: list[Statement]) -> tuple[str, str, Stat
         said = {"met": "was achieved", "not_met": "was not achieved", "partly": "was achieved in part"}[s.status]
         return s.status, f"no comparable figure; the later report states that the target {said}: {s.clause}", s
     general = [s for s in later if s.general and s.status == "met"]
-    if general and _main_target(t):
+    if general and (_main_target(t) or any(w in lead for w in statement_words()["main_target_words"])) \
+            and not specific_only:
         s = min(general, key=lambda s: (s.doc_year or 9999, s.start))
         return "met", f"no comparable figure; the later report states that the main targets were met: {s.clause}", s
     return None
@@ -293,17 +338,25 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                 continue
             t = best(kinds["target"])
             assert t is not None
+            lead = _lead(store, t)
+            if t.strength is None and lead:
+                t = replace(t, strength=strength_of(lead))
             direction = t.direction
             # 投资 in one report and 投资 in the next are seldom the same figure
             generic = t.method is None and is_generic(t.name)
             evidence = [] if generic else [f for f in kinds["actual"] if _later(f, t) and _comparable(f, t)]
+            if not evidence and not generic and per.endswith(("-H2", "-Q4")):
+                # a target for the second half (年底前…达到85%) is met or not by the year-end figure
+                # of the year's summary
+                year = groups.get((ent, per[:4], unit), {"actual": []})["actual"]
+                evidence = [f for f in year if _later(f, t) and _comparable(f, t)]
             a = best(evidence)
             result: dict[str, Any] | None = None
             if generic:
                 status, reason = "no_evidence", f"'{t.name}' is too general a name to match across documents"
-            elif ent == UNKNOWN_ENTITY:
-                # two documents of unknown bodies may speak for different ones
-                status, reason = "no_evidence", "the body or region of the target's document is unknown"
+            elif _anonymous(ent):
+                # two documents of unknown bodies, or of 市卫生局 of no named city, may speak for different ones
+                status, reason = "no_evidence", f"the body or region of the target's document is not named ({ent})"
             else:
                 if a is None:
                     # a figure in another unit is named in the reason, never compared
@@ -317,10 +370,18 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                     part = _countable(_figure(t, direction), _figure(a, direction))
                     if part:
                         status, reason = "partly", part
-                if status != "no_evidence" and a is not None:
+                said = _statement_for(t, by_place.get((ent, per), []), specific_only=True)
+                if said is not None and status != "no_evidence" and said[0] != status:
+                    # the later report says in words that the target was (not) achieved: its own
+                    # verdict outweighs a figure that may be another measure of the same name
+                    status, reason, st = said
+                    shown = _fmt(a.value, a.unit) if a is not None and a.value is not None else "a figure"
+                    reason = reason.replace("no comparable figure; ", "") + f" (a figure found for it, {shown}, is set aside)"
+                    result = _statement_side(st, direction)
+                elif status != "no_evidence" and a is not None:
                     result = {**_side(a, direction, with_strength=False), "evidence": "figure"}
                 else:
-                    said = _statement_for(t, by_place.get((ent, per), []))
+                    said = _statement_for(t, by_place.get((ent, per), []), lead=lead)
                     if said is not None:
                         status, reason, st = said
                         result = _statement_side(st, direction)
@@ -398,6 +459,18 @@ def _multi_part(store: Any, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
+def _lead(store: Any, t: Fact) -> str:
+    """The lead a list of targets hangs from when it is the sentence before (…主要预期目标是：), else ''."""
+    if t.sentence_id is None:
+        return ""
+    row = store.db.execute(
+        "SELECT p.text FROM sentences s JOIN sentences p ON p.document_id = s.document_id AND p.idx = s.idx - 1 "
+        "WHERE s.id = ?", [t.sentence_id]).fetchone()
+    if row is None or not row[0].rstrip().endswith(("：", ":")):
+        return ""
+    return row[0]
+
+
 def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None = None,
                        entity: str | None = None) -> list[Fact]:
     """``facts`` plus the measurable commitments that state a target of their own.
@@ -422,6 +495,7 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
         "c.strength, c.target_name, c.target_value, c.target_unit, c.target, s.text, s.start, c.sentence_id "
         "FROM commitments c JOIN documents d ON d.id = c.document_id LEFT JOIN sentences s ON s.id = c.sentence_id "
         "WHERE c.measurable = 1 AND c.deadline IS NOT NULL AND c.target_value IS NOT NULL "
+        "AND d.duplicate_of IS NULL "  # a reposted report counts once
         "AND trim(coalesce(c.target_name, '')) != '' ORDER BY c.id"
     ).fetchall()
     for (cid, doc_id, title, year, doc_type, org, text, start, end, deadline, strength, tname, tvalue, tunit,
@@ -456,10 +530,20 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
 
 
 # a plan in the later report (今年拟安排财政赤字9000亿元) is no result of the last one
-_PLANNED = re.compile(r"今年拟|拟安排|拟按|拟发行|预期目标|力争|争取")
+_PLANNED = re.compile(r"今年拟|拟安排|拟按|拟发行|预期目标|力争|争取|应该|应当")
+# 从2.77%提高到, 由2020年的53.2%提升到: where a change started
+_STARTING = re.compile(r"[从由](?:\d{4}年(?:底|末)?的?|上年的?|“[^”]{1,6}”末的?)?$")
+# 扣除房地产开发投资后，固定资产投资增长2.7%: a part of the measure, not the measure
+_SUBSET = re.compile(r"扣除|剔除|不含|除去")
 # an average or total over years right before the number (城镇新增就业年均超过70万人)
-_YEARS = re.compile(r"年均|累计|五年|以来|期间")
+_YEARS = re.compile(r"年均|累计|五年|以来|期间|平均每年|每年平均")
 _FLOW = ("新增", "新建", "新开工", "新引进", "新认定")
+# 均超7.3万人, 分别增长: one figure for several subjects (平均, 人均 are no such thing)
+_SHARED = re.compile(r"(?<![平人年])均(?!值|衡)|分别")
+# the later report listing its own targets (今年经济社会发展的主要预期目标是：…粮食产量513万吨以上)
+_TARGET_LIST = re.compile(r"预期目标是|预期目标为|主要目标是|主要预期目标：")
+# a rank or a record is something achieved, not a target (社会消费品零售总额增长5%、居全国第六)
+_ACHIEVED = re.compile(r"居全国第|居全国前|位居全国|位列全国|创历史新高|历史最好")
 
 
 def _before(f: Fact, width: int = 6) -> str:
@@ -472,19 +556,49 @@ def _comparable(result: Fact, target_fact: Fact) -> bool:
     """The result can be evidence for the target at all.
 
     Not a starting point (研发投入强度从2.77%提高到3.3%: 2.77% is where it
-    started), not an average over years (年均超过70万人) against a target for
-    one year, not a plan of the later report (今年拟安排…), and a flow
+    started), not an average or total over years (年均超过70万人; 6600万人
+    under 过去五年工作回顾) against a target for one year, not a plan of the later report (今年拟安排…), and a flow
     (新增46家) never against a level (企业达220家), nor a level against a flow.
     """
-    if _before(result, 2).endswith(("从", "由")):
+    if _STARTING.search(_before(result, 12)):
+        return False
+    if _SUBSET.search(_before(result, 20)):
+        return False
+    here, there = _list_position(result), _list_position(target_fact)
+    if here is not None and there is not None and here != there:
+        return False
+    # 退役军人、残疾人新增就业均超7.3万人: a figure shared by several subjects is none of them alone
+    if _SHARED.search(_before(result, 4)):
         return False
     if _YEARS.search(_before(result, 8)) and not _YEARS.search(_before(target_fact, 8)):
         return False
-    if _PLANNED.search(result.clause):
+    if result.multi_year and not target_fact.multi_year and _total_of_years(result, target_fact):
+        return False
+    if _PLANNED.search(result.clause) or _TARGET_LIST.search(result.quote):
         return False
     flow_r = any(w in result.name or w in _before(result) for w in _FLOW)
     flow_t = any(w in target_fact.name or w in _before(target_fact) for w in _FLOW)
     return flow_r == flow_t
+
+
+def _list_position(f: Fact) -> int | None:
+    """Which figure of a 分别 list the fact is (城乡居民人均可支配收入分别增长6%和7.4%: 7.4% is the second),
+    or None outside such a list."""
+    head = re.split(r"[，。；;：:]", _before(f, 40))[-1]  # within the figure's own clause
+    at = head.rfind("分别")
+    if at < 0:
+        return None
+    return len(re.findall(r"\d+(?:\.\d+)?", head[at:]))
+
+
+def _total_of_years(result: Fact, target_fact: Fact) -> bool:
+    """A figure at least three times a yearly target, under a heading over several years
+    (过去五年工作回顾: 城镇新增就业6600万人 against 1100万人 a year), is a total of those years."""
+    if result.value is None or target_fact.value is None or target_fact.value <= 0:
+        return False
+    if result.unit != target_fact.unit or (result.unit or "") in _PERCENT_UNITS:
+        return False
+    return result.value >= 3 * target_fact.value
 
 
 def _later(result: Fact | Statement, target_fact: Fact) -> bool:

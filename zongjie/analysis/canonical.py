@@ -223,8 +223,12 @@ def direction_of(indicator: str, clause: str = "", qualifier: str | None = None)
 
     >>> direction_of("GDP增长"), direction_of("CPI涨幅"), direction_of("能耗", "控制在3%以内")
     ('floor', 'ceiling', 'ceiling')
+    >>> direction_of("城镇新增就业人数", "城镇新增就业人数不低于900万人", "at_least")
+    'floor'
     """
-    if qualifier == "at_most" or any(w in clause for w in _table()["ceiling_clause_words"]):
+    # 不低于900万人 is a floor, though it holds 低于
+    bare = clause.replace("不低于", "").replace("不少于", "")
+    if qualifier == "at_most" or any(w in bare for w in _table()["ceiling_clause_words"]):
         return "ceiling"
     if qualifier == "at_least":
         return "floor"

@@ -36,6 +36,8 @@ _YEAR_WORD = re.compile(r"^(\d{4})年")
 _CLAUSE_END = re.compile(r"[。；;！？]")
 _REPORT_TYPES = ("report", "plan")
 _MAIN_TARGET_WORDS = ("预期目标", "主要目标")
+# a heading over several years: 过去五年工作回顾, “十一五”时期…的回顾, “十五”期间…
+_MULTI_YEAR_HEADING = re.compile(r"五年|十[一二三四五六七八九]?五|以来|期间|时期")
 _SPREAD = re.compile(r"累计|五年|年均|过去|以来|期间")
 # a change whose subject is the figure before it: 国内生产总值达到56.9万亿元，比上年增长7.7%
 _ELIDED = re.compile(r"^(?:比上年|比去年|同比|较上年)?(?:实际)?(?:增长|下降|增加|减少)$")
@@ -79,6 +81,7 @@ class Fact:
     dated: bool = False  # the sentence names the period's year itself
     spread: bool = False  # the clause speaks of several years (五年累计, 年均)
     section_role: str | None = None  # review, problems, plan or other: the role of the fact's section
+    multi_year: bool = False  # the section's heading speaks of several years (过去五年工作回顾, “十一五”时期)
     source: str = "indicator"  # indicator (an indicators row) or commitment (a commitments row; id is its id)
     commitment_id: int | None = None  # the measurable commitment stating this target, if any
 
@@ -216,7 +219,7 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
     rows = store.db.execute(
         "SELECT i.id, i.document_id, d.title, d.year, d.doc_type, d.period, d.org, i.name, i.value, "
         "i.value_max, i.unit, i.qualifier, i.kind, i.masked, i.suspect, i.comparison, s.text, s.start, "
-        "i.sentence_id, i.start, i.\"end\", i.name_start, sc.role "
+        "i.sentence_id, i.start, i.\"end\", i.name_start, sc.role, sc.heading "
         "FROM indicators i JOIN documents d ON d.id = i.document_id "
         "LEFT JOIN sentences s ON s.id = i.sentence_id "
         "LEFT JOIN sections sc ON sc.document_id = s.document_id AND sc.idx = s.section_idx "
@@ -225,7 +228,7 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
     ).fetchall()
     previous: tuple[int | None, str, int] = (None, "", 0)  # sentence, name and end of the last fact
     for (fid, doc_id, title, year, doc_type, period, org, name, value, value_max, unit, qualifier, kind,
-         masked, suspect, comparison, sentence, sent_start, sid, start, end, name_start, role) in rows:
+         masked, suspect, comparison, sentence, sent_start, sid, start, end, name_start, role, heading) in rows:
         written = name
         name = _resolve_elided(name, sid, name_start, sentence, sent_start, previous)
         previous = (sid, name or "", end)
@@ -257,6 +260,7 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
             dated=sentence_year is not None and fact_period is not None and str(sentence_year) == fact_period[:4],
             spread=bool(_SPREAD.search(clause)) and not _SPREAD.search(canon.name),
             section_role=role,
+            multi_year=bool(heading and _MULTI_YEAR_HEADING.search(heading)),
         ))
     return facts
 
@@ -268,12 +272,14 @@ def _entity_arg(entity: str) -> str:
 
 def _rank(fact: Fact) -> tuple:
     # a synonym before a learned match, a figure for one year before a
-    # five-year total, a target listed among the main targets first, a sentence naming the year before one that does not,
+    # five-year total (in its clause, then under its heading), a target
+    # listed among the main targets first, a sentence naming the year before one that does not,
     # a report before other documents, the earliest document, then the
     # first in the text
     return (
         fact.method != "synonym",
         fact.spread,
+        fact.multi_year,
         # a target among the main targets (主要预期目标是：…) before one stated elsewhere
         fact.kind == "target" and not any(w in fact.quote for w in _MAIN_TARGET_WORDS),
         not fact.dated,

@@ -35,7 +35,7 @@ COMPARE_COLUMNS = [
     "target_qualifier", "actual_name", "actual_doc", "actual_quote", "target_name", "target_doc", "target_quote",
 ]
 AUDIT_COLUMNS = [
-    "entity", "indicator", "period", "status", "target_value", "target_value_max", "target_unit",
+    "entity", "indicator", "period", "status", "evidence", "target_value", "target_value_max", "target_unit",
     "target_qualifier", "direction", "strength", "result_value", "result_unit", "result_qualifier", "reason",
     "target_doc", "target_quote", "target_start", "target_end", "result_doc", "result_quote", "result_start",
     "result_end",
@@ -64,6 +64,7 @@ def audit_rows(pairs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         t, r = p["target"], p["result"] or {}
         rows.append({
             "entity": p["entity"], "indicator": p["indicator"], "period": p["period"], "status": p["status"],
+            "evidence": r.get("evidence"),
             "target_value": t["value"], "target_value_max": t["value_max"], "target_unit": t["unit"],
             "target_qualifier": t["qualifier"], "direction": t["direction"], "strength": t.get("strength"),
             "result_value": r.get("value"), "result_unit": r.get("unit"), "result_qualifier": r.get("qualifier"),
@@ -127,6 +128,21 @@ def _quote(side: dict[str, Any] | None) -> str:
     return f'<blockquote>{body}</blockquote><div class="doc">{html.escape(str(where))}</div>'
 
 
+def _evidence(side: dict[str, Any] | None) -> str:
+    kind = (side or {}).get("evidence")
+    words = {"statement": "a plain statement, no figure", "count": "by part", "figure": "a figure"}
+    return f" ({html.escape(words.get(kind, str(kind)))})" if kind else ""
+
+
+def _parts(side: dict[str, Any] | None) -> str:
+    parts = (side or {}).get("parts")
+    if not parts:
+        return ""
+    items = "".join(f'<li>{html.escape(str(x["indicator"]))}: <span class="{html.escape(x["status"])}">'
+                    f'{html.escape(x["status"].replace("_", " "))}</span></li>' for x in parts)
+    return f"<ul>{items}</ul>"
+
+
 def audit_html(result: dict[str, Any], *, title: str = "zongjie audit") -> str:
     """One self-contained HTML page: a summary by entity and indicator, then every pair with both quotes.
 
@@ -160,7 +176,7 @@ def audit_html(result: dict[str, Any], *, title: str = "zongjie audit") -> str:
             f"{html.escape(p['status'].replace('_', ' '))}</span></h3>"
             f"<p>{html.escape(p['reason'])}</p>"
             f"<p><b>Target</b> ({html.escape(t['direction'])}){strength}</p>{_quote(t)}"
-            f"<p><b>Result</b></p>{_quote(p['result'])}</div>"
+            f"<p><b>Result</b>{_evidence(p['result'])}</p>{_quote(p['result'])}{_parts(p['result'])}</div>"
         )
     out.append("</body></html>")
     return "\n".join(out)

@@ -132,7 +132,8 @@ def find_statements(store: Any, *, entity: str | None = None) -> list[Statement]
     out: list[Statement] = []
     rows = store.db.execute(
         "SELECT s.id, s.text, s.start, d.id, d.title, d.year, d.doc_type, d.period, d.org FROM sentences s "
-        f"JOIN documents d ON d.id = s.document_id WHERE {where} ORDER BY d.year, d.id, s.start",
+        f"JOIN documents d ON d.id = s.document_id WHERE d.duplicate_of IS NULL AND ({where}) "
+        "ORDER BY d.year, d.id, s.start",
         [f"%{v}%" for v in verbs],
     ).fetchall()
     for sid, text, sent_start, doc_id, title, year, doc_type, period, org in rows:
@@ -195,9 +196,28 @@ def _keys(indicator: str, written: str) -> tuple[str, ...]:
 def mentions(statement_text: str, indicator: str, written: str) -> bool:
     """The statement names the target's indicator (any written name of it).
 
+    A name inside another measure's name does not count: the indicator's
+    ``exclude`` words (能耗 for GDP增长) next to it make it that other measure.
+
     >>> mentions("节能减排、物价调控目标没有完成", "CPI涨幅", "居民消费价格涨幅")
     True
     >>> mentions("节能减排、物价调控目标没有完成", "GDP增长", "国内生产总值增长")
     False
+    >>> mentions("没有实现年初确定的单位国内生产总值能耗降低4%左右的目标", "GDP增长", "国内生产总值增长")
+    False
     """
-    return any(k in statement_text for k in _keys(indicator, written))
+    exclude = _exclude(indicator)
+    for key in _keys(indicator, written):
+        for m in re.finditer(re.escape(key), statement_text):
+            around = statement_text[max(0, m.start() - 4):m.end() + 6]
+            if not any(w in around and w not in key for w in exclude):
+                return True
+    return False
+
+
+@functools.cache
+def _exclude(indicator: str) -> tuple[str, ...]:
+    from zongjie.analysis.canonical import _by_name
+
+    ind = _by_name().get(indicator)
+    return tuple(ind.exclude) + ("单位",) if ind is not None else ()

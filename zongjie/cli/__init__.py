@@ -85,8 +85,8 @@ def _print_report(report: Any, db: str) -> None:
             click.echo(f"  {reason}: {n}")
         for path, reason, message in report.failed_files[:20]:
             click.echo(f"  {safe(path)}: {reason}: {safe(message)[:200]}", err=True)
-        if len(report.failed_files) > 20:
-            click.echo(f"  … and {len(report.failed_files) - 20} more (see the ingest_errors table)", err=True)
+        if report.error_count > 20:
+            click.echo(f"  … and {report.error_count - 20} more (see the ingest_errors table)", err=True)
     else:
         click.echo("errors: 0")
 
@@ -125,7 +125,8 @@ def ingest_cmd(paths: tuple[str, ...], db: str, quiet: bool, no_entities: bool, 
         raise click.ClickException(
             "nothing could be ingested" + (f" ({report.error_count} errors above)" if report.errors else " (no files found)")
         )
-    analysis.save_audit_tables(db, quiet=quiet)  # the audits and canonical names of the whole store
+    # the audits and canonical names of the whole store (kept when nothing new came in)
+    analysis.save_audit_tables(db, quiet=quiet, changed=bool(report.added))
 
 
 # ---------------------------------------------------------------- text
@@ -367,7 +368,7 @@ def _demo_compare_and_audit(store: Any, db: str) -> None:
             counts[status] += row[status]
     click.echo(f"  {'entity':10s} " + " ".join(f"{s:>11s}" for s in STATUSES))
     for entity, counts in sorted(by_entity.items(), key=lambda kv: -sum(kv[1].values())):
-        click.echo(f"  {safe(entity)[:10]:10s} " + " ".join(f"{counts[s]:>11d}" for s in STATUSES))
+        click.echo(f"  {analysis._pad(safe(entity), 10)} " + " ".join(f"{counts[s]:>11d}" for s in STATUSES))
     click.echo("  " + analysis.status_counts(pairs))
     click.secho("\nNext", bold=True)
     click.echo(f"  zongjie audit --db {db} --format html -o 审计报告.html    # every pair with both quotes, offline")

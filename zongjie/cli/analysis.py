@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -146,15 +147,31 @@ def compare_cmd(indicator: str, db: str, entity: str | None, year_from: int | No
         _emit(compare_table(rows), output)
 
 
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` cut and padded to ``width`` terminal columns (left-aligned, or right-aligned)."""
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width:
+            break
+        out += ch
+    space = " " * (width - _width(out))
+    return space + out if right else out + space
+
+
 def compare_table(rows: list[dict[str, Any]]) -> str:
     """Compare rows as a plain-text table (the command's and the demo's)."""
-    lines = [f"{'entity':10s} {'period':8s} {'actual':>14s} {'target':>16s} unit  source"]
+    lines = [f"{'entity':10s} {'period':8s} {'actual':>14s} {'target':>16s} {'unit':8s}  source"]
     for r in rows:
         actual_text = _figure(r["actual"], None, r["actual_masked"], r["actual_qualifier"])
         target_text = _figure(r["target"], None, r["target_masked"], r["target_qualifier"], r["target_max"])
         source = safe(r["actual_doc"] or r["target_doc"] or "")[:30]
-        lines.append(f"{safe(r['entity'])[:10]:10s} {r['period']:8s} {actual_text:>14s} {target_text:>16s} "
-                     f"{safe(r['unit'] or '')[:4]:4s}  {source}")
+        lines.append(f"{_pad(safe(r['entity']), 10)} {r['period']:8s} {actual_text:>14s} {target_text:>16s} "
+                     f"{_pad(safe(r['unit'] or ''), 8)}  {source}")
     return "\n".join(lines) + "\n"
 
 
@@ -163,13 +180,15 @@ def compare_table(rows: list[dict[str, Any]]) -> str:
 @click.option("--entity", help="One body or region: 全国, 广东, 河南省…")
 @click.option("--period", help="One period: 2025, 2023-H2.")
 @click.option("--indicator", help="One indicator (any written name).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(["met", "not_met", "partly", "no_evidence"]),
+              help="Only pairs of this status (repeat for several).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "html"]), default="table",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (needed for xlsx).")
 @click.option("--save", is_flag=True,
               help="Also rewrite the store's audits and indicator_canonical tables (the whole store).")
-def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | None, fmt: str,
-              output: str | None, save: bool) -> None:
+def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | None, statuses: tuple[str, ...],
+              fmt: str, output: str | None, save: bool) -> None:
     """Each target of period N against the evidence for N in later documents.
 
     Status: met, not_met, partly or no_evidence (never guessed). Floors
@@ -184,6 +203,7 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
       zongjie audit --format json -o 审计.json
       zongjie audit --format html -o 审计报告.html
       zongjie audit --save --db reports.db     # the audits table, for zongjie serve and export
+      zongjie audit --status not_met --status partly --entity 广东
     """
     from zongjie.analysis.audit import audit
     from zongjie.analysis.export import AUDIT_COLUMNS, audit_html, audit_rows, to_csv, to_json, to_xlsx
@@ -194,6 +214,8 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
     store = _open_store(db)
     with store:
         result = audit(store, entity=entity, period=period, indicator=indicator)
+    if statuses:
+        result = {"pairs": [p for p in result["pairs"] if p["status"] in statuses]}
     pairs = result["pairs"]
     if fmt == "json":
         _emit(to_json(result) + "\n", output)
@@ -227,8 +249,9 @@ def audit_table(pairs: list[dict[str, Any]], *, counts: bool = True) -> str:
             result_text = "(by part)"
         else:
             result_text = _figure(r["value"], r["unit"], r["value"] is None, r["qualifier"])
-        lines.append(f"{safe(p['entity'])[:8]:8s} {p['period']:8s} {safe(p['indicator'])[:14]:14s} "
-                     f"{target_text:>12s} → {result_text:12s} {p['status']:12s} {safe(p['reason'])}")
+        lines.append(f"{_pad(safe(p['entity']), 10)} {p['period']:8s} {_pad(safe(p['indicator']), 24)} "
+                     f"{_pad(target_text, 15, right=True)} → {_pad(result_text, 15)} {p['status']:12s} "
+                     f"{safe(p['reason'])}")
     if counts:
         lines.append(status_counts(pairs))
     return "\n".join(lines) + "\n"
@@ -240,13 +263,19 @@ def status_counts(pairs: list[dict[str, Any]]) -> str:
     return f"{len(pairs)} targets: " + ", ".join(f"{n} {s}" for s, n in counts.items())
 
 
-def save_audit_tables(db: str, *, quiet: bool = False) -> None:
-    """Rewrite the store's ``audits`` and ``indicator_canonical`` tables (after an ingest, or audit --save)."""
+def save_audit_tables(db: str, *, quiet: bool = False, changed: bool = True) -> None:
+    """Rewrite the store's ``audits`` and ``indicator_canonical`` tables (after an ingest, or audit --save).
+
+    ``changed`` False (an ingest that added nothing) keeps tables that are
+    already filled: they were made from the same facts.
+    """
     from zongjie.analysis.audit import save_audit
     from zongjie.schema.store import Store
 
     try:
         with Store(db) as store:
+            if not changed and store.db.execute("SELECT 1 FROM indicator_canonical LIMIT 1").fetchone():
+                return
             counts = save_audit(store)
     except ZongjieError as exc:
         raise click.ClickException(f"audit not saved: {exc}") from exc

@@ -239,9 +239,9 @@ def _dispatch(path: Path, fmt: str, opts: ReadOptions, source: str, member: str 
             else:
                 yield item
     else:
-        from zongjie.corpus.text import read_text
+        from zongjie.corpus.text import read_text_parts
 
-        yield read_text(path, source=source, member=member)
+        yield from read_text_parts(path, source=source, member=member)
 
 
 _ACCESS_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.ELOOP, errno.EISDIR}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -36,6 +37,14 @@ _GB_FAMILY = {"gbk", "gb2312", "cp936", "hz", "gb18030", "euc_cn"}
 # year's gazette under 10 MB, so a bigger one is a dump or junk (a single
 # 200 MB line), refused before it is read rather than held in memory.
 MAX_TEXT_BYTES = 32 * 1024**2
+
+# A text file over PART_BYTES (a year's gazette, a compilation, a dump) is
+# read in parts of about that size, cut at line ends, each part its own
+# document (member ``part-001``, ``part-002``…): memory and time stay those
+# of one 8 MB document, however big the file. Past MAX_SPLIT_BYTES a text
+# file is refused unread; so is a single line longer than a part.
+PART_BYTES = 8 * 1024**2
+MAX_SPLIT_BYTES = 128 * 1024**2
 
 # Above these shares of the text, a decoding is judged mojibake.
 MAX_REPLACEMENT_SHARE = 0.001
@@ -66,6 +75,73 @@ def read_text(path: Path, *, source: str | None = None, member: str | None = Non
     return RawDocument(
         blocks=blocks, source=source or str(path), format="txt", member=member, encoding=encoding
     )
+
+
+def read_text_parts(path: Path, *, source: str | None = None, member: str | None = None) -> Iterator[RawDocument]:
+    """A text file as one RawDocument, or, over ``PART_BYTES``, as several: parts cut at line ends.
+
+    Each part is decoded on its own (its encoding detected like a file's) and
+    gets the member ``part-001``, ``part-002``… (after the archive member's
+    name and ``#`` inside an archive). The file is read a part at a time.
+
+    Raises:
+        TooLarge: the file is over ``MAX_SPLIT_BYTES``, or a line is longer than a part.
+        EmptyDocument: no part holds any text.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size <= PART_BYTES:
+        yield read_text(path, source=source, member=member)
+        return
+    check_size(path, MAX_SPLIT_BYTES, "a text file")
+    found = False
+    with open(path, "rb") as f:
+        head = f.read(4096)
+        f.seek(0)
+        if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            raise TooLarge(f"a UTF-32 text file of {size / 1024**2:.0f} MB: over the "
+                           f"{PART_BYTES / 1024**2:.0f} MB read whole", path=str(path))
+        utf16 = ("utf-16-le" if head.startswith(codecs.BOM_UTF16_LE) else
+                 "utf-16-be" if head.startswith(codecs.BOM_UTF16_BE) else _utf16_without_bom(head))
+        newline = {"utf-16-le": b"\n\x00", "utf-16-be": b"\x00\n"}.get(utf16 or "", b"\n")
+        carry = b""
+        k = 0
+        while True:
+            # the line left over from the last part, and enough to make a part of PART_BYTES
+            data = carry + f.read(PART_BYTES - len(carry))
+            if not data:
+                break
+            at_end = len(data) < PART_BYTES
+            if at_end:
+                part, carry = data, b""
+            else:
+                cut = _last_line_end(data, newline)
+                if cut is None:
+                    raise TooLarge(
+                        f"a line of over {PART_BYTES / 1024**2:.2g} MB in a text file of {size / 1024**2:.0f} MB: "
+                        "too long to be a paragraph", path=str(path))
+                part, carry = data[:cut], data[cut:]
+            text, encoding = decode_bytes(part, name=str(path))
+            blocks = [Block(line) for line in split_lines(text) if line.strip()]
+            del text, part
+            if blocks:
+                k += 1
+                found = True
+                name = (f"{member}#" if member else "") + f"part-{k:03d}"
+                yield RawDocument(blocks=blocks, source=source or str(path), format="txt", member=name,
+                                  encoding=encoding)
+            if at_end:
+                break
+    if not found:
+        raise EmptyDocument("text file holds no text", path=str(path))
+
+
+def _last_line_end(data: bytes, newline: bytes) -> int | None:
+    """Offset just after the last ``newline`` in ``data`` (at an even offset for UTF-16), or None."""
+    i = data.rfind(newline)
+    while i >= 0 and len(newline) == 2 and i % 2:
+        i = data.rfind(newline, 0, i)
+    return None if i < 0 else i + len(newline)
 
 
 def check_size(path: Path, limit: int, what: str) -> None:

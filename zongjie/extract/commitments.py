@@ -12,6 +12,7 @@ The patterns and the two rules live in rules/commitments.yaml, with examples.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, fields
@@ -236,6 +237,10 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
     plan_year = _plan_year(doc)
     out: list[Commitment] = []
     targets = [i for i in indicators if i.kind == "target"]
+    # targets by start, for a bisect per clause (a scan of all targets per clause was quadratic:
+    # minutes for a document of a million characters); ties keep the list's order
+    by_start = sorted(range(len(targets)), key=lambda k: targets[k].start)
+    target_starts = [targets[k].start for k in by_start]
     heading_cache: dict[int, tuple[str | None, bool]] = {}
     for s_idx, sentence in enumerate(doc.sentences):
         section = doc.sections[sentence.section] if doc.sections and sentence.section is not None else None
@@ -275,7 +280,8 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                     # the nearest plan heading above that names a period
                     heading_cache[key] = _inherited(doc, section, next_year)
                 deadline = heading_cache[key][0]
-            target = next((t for t in targets if c.start <= t.start < c.end), None)
+            lo, hi = bisect.bisect_left(target_starts, c.start), bisect.bisect_left(target_starts, c.end)
+            target = targets[min(by_start[lo:hi])] if hi > lo else None  # the first in list order, as before
             strength = "hard" if _rules().hard.search(body) else "soft" if _rules().soft.search(body) else \
                 "planned" if _rules().planned.search(body) else None
             measurable = bool(target or has_time or re.search(r"\d", body) or _rules().deliverable.search(body))

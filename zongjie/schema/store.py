@@ -528,6 +528,7 @@ class Store:
         pipeline_version: str,
     ) -> None:
         meta = doc.meta
+        doc_id = doc.id  # a sha256 of the whole text each time it is read: once, not once a row
         conn.execute(
             """
             INSERT INTO documents (
@@ -537,7 +538,7 @@ class Store:
             ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
-                doc.id,
+                doc_id,
                 doc.source,
                 doc.member,
                 doc.format,
@@ -567,13 +568,13 @@ class Store:
             # pages read by OCR: the confidence lets users find documents whose figures need a look
             conn.execute(
                 "UPDATE documents SET ocr_confidence = ?, ocr = ? WHERE id = ?",
-                (doc.ocr.get("confidence"), _json(doc.ocr), doc.id),
+                (doc.ocr.get("confidence"), _json(doc.ocr), doc_id),
             )
         conn.executemany(
             'INSERT INTO sections (document_id, idx, start, "end", heading, heading_end, level, role) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (doc.id, i, s.start, s.end, s.heading, s.heading_end, s.level, s.role)
+                (doc_id, i, s.start, s.end, s.heading, s.heading_end, s.level, s.role)
                 for i, s in enumerate(doc.sections)
             ],
         )
@@ -582,7 +583,7 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    doc.id,
+                    doc_id,
                     i,
                     s.section,
                     s.start,
@@ -594,7 +595,7 @@ class Store:
                 for i, s in enumerate(doc.sentences)
             ],
         )
-        sentence_ids = dict(conn.execute("SELECT idx, id FROM sentences WHERE document_id = ?", (doc.id,)))
+        sentence_ids = dict(conn.execute("SELECT idx, id FROM sentences WHERE document_id = ?", (doc_id,)))
         for kind in FACT_KINDS:
             rows = prepared.facts.get(kind)
             if not rows:
@@ -606,7 +607,7 @@ class Store:
             conn.executemany(
                 sql,
                 [
-                    (doc.id, sentence_ids.get(idx) if idx is not None else None, *values.values())
+                    (doc_id, sentence_ids.get(idx) if idx is not None else None, *values.values())
                     for idx, values in rows
                 ],
             )
@@ -743,20 +744,33 @@ class Store:
         terms = [t.replace('""', '"') for t in _FTS_STRING.findall(expr)]
         if not terms:
             raise BadQuery(f"nothing to search for in {query!r}: the query has no words")
-        sql = """
-            SELECT s.id, s.document_id, d.title, d.year, d.source, d.member,
-                   s.text, s.start, s."end", s.page, bm25(sentences_fts) AS score
-            FROM sentences_fts
-            JOIN sentences s ON s.id = sentences_fts.rowid
-            JOIN documents d ON d.id = s.document_id
-            WHERE sentences_fts MATCH ?
-        """
-        params: list[Any] = [expr]
-        if year is not None:
-            sql += " AND d.year = ?"
-            params.append(year)
-        sql += " ORDER BY score, s.id LIMIT ?"
-        params.append(limit)
+        if year is None:
+            # rank in the index alone, then join the few best: joining every match first made a
+            # frequent word cost 2-3 times more on a million sentences (benchmarks/pipeline_speed.py)
+            sql = """
+                WITH best AS (
+                    SELECT rowid, bm25(sentences_fts) AS score FROM sentences_fts
+                    WHERE sentences_fts MATCH ? ORDER BY score, rowid LIMIT ?
+                )
+                SELECT s.id, s.document_id, d.title, d.year, d.source, d.member,
+                       s.text, s.start, s."end", s.page, best.score
+                FROM best
+                JOIN sentences s ON s.id = best.rowid
+                JOIN documents d ON d.id = s.document_id
+                ORDER BY best.score, s.id
+            """
+            params: list[Any] = [expr, limit]
+        else:
+            sql = """
+                SELECT s.id, s.document_id, d.title, d.year, d.source, d.member,
+                       s.text, s.start, s."end", s.page, bm25(sentences_fts) AS score
+                FROM sentences_fts
+                JOIN sentences s ON s.id = sentences_fts.rowid
+                JOIN documents d ON d.id = s.document_id
+                WHERE sentences_fts MATCH ? AND d.year = ?
+                ORDER BY score, s.id LIMIT ?
+            """
+            params = [expr, year, limit]
         try:
             rows = self.db.execute(sql, params).fetchall()
         except sqlite3.OperationalError as e:
@@ -947,6 +961,9 @@ def prepare_document(doc: Document, facts: Mapping[str, Sequence[Any]] | None) -
             rows.append((sentence_of(fact), _FACT_ROW[kind](fact, doc.text)))
         out[kind] = rows
     return Prepared(words=[fts_text(s.text) for s in doc.sentences], facts=out)
+
+
+_prepare = prepare_document  # the name tests/test_properties.py knows
 
 
 def _common(f: Any) -> dict[str, Any]:

@@ -26,7 +26,13 @@ DOCUMENT_DIMENSIONS = {
     "period": ("期间 period", "d.period"),
     "doc_type": ("文种 document type", "d.doc_type"),
     "entity": ("主体 entity", "zongjie_entity(d.org, d.title)"),
+    # near-duplicates (documents.duplicate_of, migration 6): a repost, the copy kept, or neither
+    "duplicate": ("近似重复 near-duplicate", "CASE WHEN d.duplicate_of IS NOT NULL THEN '转载 near-duplicate' "
+                  "WHEN EXISTS (SELECT 1 FROM documents x WHERE x.duplicate_of = d.id) THEN '原件 has copies' "
+                  "ELSE '唯一 unique' END"),
 }
+# dimensions that need a column a store may lack (an old store served as it is, never migrated)
+NEEDS_COLUMN = {"duplicate": "duplicate_of"}
 CANONICAL = ("规范指标 canonical indicator",)
 
 
@@ -52,8 +58,11 @@ class ZongjieFacet(Facet):
         size = self.get_facet_size()
         db = self.ds.get_database(self.database)
         has_canonical = await db.table_exists("indicator_canonical")
+        document_columns = set(await db.table_columns("documents"))
         for source_and_config in self.get_configs():
             dimension = source_and_config["config"].get("simple")
+            if NEEDS_COLUMN.get(dimension, "id") not in document_columns:
+                continue
             sql = self._sql(dimension, has_canonical)
             if sql is None:
                 continue
@@ -104,30 +113,30 @@ class ZongjieFacet(Facet):
 
 
 def filter_arguments(request: Any, table: str | None, tables: set[str]) -> FilterArguments | None:
-    """WHERE clauses for the ``_zj_<dimension>=value`` arguments the facets add."""
+    """WHERE clauses for the ``_zj_<dimension>=value`` arguments the facets add.
+
+    Values of one dimension are alternatives (``_zj_duplicate=原件 has copies&_zj_duplicate=唯一 unique``:
+    every document but the reposts); different dimensions all apply.
+    """
     where, params, described = [], {}, []
-    for key in request.args.keys():
-        if not key.startswith(PARAM):
+    for arg in request.args.keys():
+        if not arg.startswith(PARAM) or not table:
             continue
-        dimension = key[len(PARAM):]
-        for i, value in enumerate(request.args.getlist(key)):
-            name = f"zj_{dimension}_{i}"
-            if dimension in DOCUMENT_DIMENSIONS:
-                expr = DOCUMENT_DIMENSIONS[dimension][1]
-                if table == "documents":
-                    where.append(f"{expr.replace('d.', '')} = :{name}")
-                elif table and table != "documents":
-                    where.append(f"document_id IN (SELECT d.id FROM documents d WHERE {expr} = :{name})")
-                else:
-                    continue
-                described.append(f"{DOCUMENT_DIMENSIONS[dimension][0]} = {value}")
-            elif dimension == "canonical" and table == "indicators":
-                canon = _canonical_sql("indicator_canonical" in tables, "indicators")
-                where.append(f"{canon} = :{name}")
-                described.append(f"{CANONICAL[0]} = {value}")
-            else:
-                continue
-            params[name] = value
+        dimension = arg[len(PARAM):]
+        values = request.args.getlist(arg)
+        names = [f"zj_{dimension}_{i}" for i in range(len(values))]
+        alternatives = ", ".join(f":{name}" for name in names)
+        if dimension in DOCUMENT_DIMENSIONS:
+            label, expr = DOCUMENT_DIMENSIONS[dimension]
+            column = "id" if table == "documents" else "document_id"
+            where.append(f"{column} IN (SELECT d.id FROM documents d WHERE {expr} IN ({alternatives}))")
+        elif dimension == "canonical" and table == "indicators":
+            label = CANONICAL[0]
+            where.append(f"{_canonical_sql('indicator_canonical' in tables, 'indicators')} IN ({alternatives})")
+        else:
+            continue
+        described.append(f"{label} = {' or '.join(values)}")
+        params.update(zip(names, values, strict=True))
     if not where:
         return None
     return FilterArguments(where, params=params, human_descriptions=described)

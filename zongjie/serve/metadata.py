@@ -79,7 +79,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "duplicate_of": "重复于 · near-duplicate (repost, rewrite) of this canonical document; empty if canonical or unique",
             "duplicate_similarity": "相似度 · Jaccard similarity (character 5-grams) to the canonical copy",
         },
-        facets=["year", "period", "doc_type", {"zongjie": "entity"}, "org", "format"],
+        facets=["year", "period", "doc_type", {"zongjie": "entity"}, {"zongjie": "duplicate"}, "org", "format"],
         label_column="title",
         sort_desc="year",
         units={"source_size": "byte", "source_mtime": "second"},
@@ -116,7 +116,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "text": "句子 · the sentence as written",
             "words": "分词 · what is indexed: the sentence cut into words by jieba, inner words added",
         },
-        facets=_BY_DOCUMENT,
+        facets=[*_BY_DOCUMENT, {"zongjie": "duplicate"}],  # reposts: the same sentences again
     ),
     "quantities": _table(
         "数量", "Quantities",
@@ -300,14 +300,20 @@ ORDER BY title, start""",
     if "audits" in tables:
         queries["entity_audit"] = {
             "title": "主体审计结果 · Audit results for an entity",
-            "description": "Every target of one body or region against the result reported later. "
-                           "Part of a name works: 广东 finds 广东省. 例：全国",
+            "description": "Every target of one body or region against the result reported later, with the "
+                           "two documents: click a quote or a title to see it highlighted in its document. "
+                           "Part of a name works: 广东 finds 广东省. 例：全国. Status: leave empty for all, or "
+                           "met, not_met, partly, no_evidence.",
             "sql": """SELECT a.period, a.indicator, a.status, a.reason, a.target_value, a.target_unit,
-  a.result_value, a.result_unit, a.target_quote, a.result_quote, a.entity,
+  a.result_value, a.result_unit, a.strength, a.target_quote, a.result_quote,
+  td.title AS target_document, rd.title AS result_document, a.evidence, a.entity,
   a.target_document_id, a.target_start, a.target_end, a.result_document_id, a.result_start, a.result_end
 FROM audits a
-WHERE :entity != '' AND a.entity LIKE '%' || :entity || '%'
-ORDER BY a.indicator, a.period""",
+  LEFT JOIN documents td ON td.id = a.target_document_id
+  LEFT JOIN documents rd ON rd.id = a.result_document_id
+WHERE :entity != '' AND a.entity LIKE '%' || :entity || '%' AND (:status = '' OR a.status = :status)
+ORDER BY CASE a.status WHEN 'not_met' THEN 0 WHEN 'partly' THEN 1 WHEN 'met' THEN 2 ELSE 3 END,
+  a.indicator, a.period""",
         }
     return queries
 

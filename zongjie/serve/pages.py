@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from zongjie.analysis.compare import best, entity_of, group, indicator_facts
+from zongjie.analysis.compare import best, entity_of, group, indicator_facts, period_of
 from zongjie.extract.segment import fts_query
 from zongjie.schema.store import _highlight_spans
 
@@ -43,6 +43,8 @@ class Hit:
     end: int
     pieces: list[tuple[str, bool]]  # the sentence as (text, marked) runs
     highlights: list[tuple[int, int]]  # marked words, as offsets in documents.text
+    duplicate_of: str | None = None  # the canonical copy, when the hit is in a near-duplicate
+    duplicate_title: str | None = None
 
 
 @dataclass
@@ -51,15 +53,23 @@ class SearchResult:
     terms: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    hidden: int = 0  # hits in near-duplicates, left out
     error: str | None = None
 
 
-def search(conn: sqlite3.Connection, query: str, *, year: int | None = None, limit: int = 50) -> SearchResult:
+def search(conn: sqlite3.Connection, query: str, *, year: int | None = None, limit: int = 50,
+           duplicates: bool = False) -> SearchResult:
     """Sentences holding every word of ``query``, best first, with the words marked.
 
     The query is cut by jieba like the index (``segment.fts_query``), so a
     two-character word finds the sentences where it stands as a word:
     医保 finds 扩大职工医保个人账户共济范围。
+
+    Args:
+        duplicates: include hits in near-duplicates (``documents.duplicate_of``
+            set: a repost or rewrite of a document kept as canonical), marked
+            as such. Left out by default, as ``zongjie compare`` and the audit
+            count a reposted report once; ``hidden`` says how many there are.
     """
     result = SearchResult(query=query)
     expr = fts_query(query)
@@ -73,27 +83,45 @@ def search(conn: sqlite3.Connection, query: str, *, year: int | None = None, lim
     if year is not None:
         where += " AND d.year = ?"
         params.append(year)
+    has_duplicates = _has_duplicates(conn)
+    dup = "d.duplicate_of" if has_duplicates else "NULL"
+    kept = where if duplicates or not has_duplicates else where + " AND d.duplicate_of IS NULL"
     sql = f"""
-        SELECT s.id, s.document_id, d.title, d.year, d.org, d.doc_type, s.text, s.start, s."end"
+        SELECT s.id, s.document_id, d.title, d.year, d.org, d.doc_type, s.text, s.start, s."end", {dup},
+          (SELECT c.title FROM documents c WHERE c.id = {dup})
         FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid
         JOIN documents d ON d.id = s.document_id
-        WHERE {where} ORDER BY bm25(sentences_fts), s.id LIMIT ?"""
+        WHERE {kept} ORDER BY bm25(sentences_fts), s.id LIMIT ?"""
+    count = ("SELECT count(*) FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
+             "JOIN documents d ON d.id = s.document_id WHERE {}")
     try:
         rows = conn.execute(sql, [*params, limit]).fetchall()
-        result.total = conn.execute(
-            f"SELECT count(*) FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
-            f"JOIN documents d ON d.id = s.document_id WHERE {where}", params).fetchone()[0]
+        result.total = conn.execute(count.format(kept), params).fetchone()[0]
+        if kept != where:
+            result.hidden = conn.execute(count.format(where), params).fetchone()[0] - result.total
     except sqlite3.OperationalError as e:
         result.error = f"检索出错 · cannot search for this: {e}"
         return result
-    for sid, doc_id, title, yr, org, doc_type, text, start, end in rows:
+    for sid, doc_id, title, yr, org, doc_type, text, start, end, dup_of, dup_title in rows:
         spans = _highlight_spans(text, result.terms)
         result.hits.append(Hit(
             sentence_id=sid, document_id=doc_id, title=title, year=yr, entity=entity_of(org, title),
             doc_type=doc_type, start=start, end=end, pieces=_pieces(text, spans),
-            highlights=[(start + a, start + b) for a, b in spans],
+            highlights=[(start + a, start + b) for a, b in spans], duplicate_of=dup_of, duplicate_title=dup_title,
         ))
     return result
+
+
+def _has_canonical_table(conn: sqlite3.Connection) -> bool:
+    """Whether ``indicator_canonical`` is there and filled (``zongjie audit --save``, the end of an ingest)."""
+    if "indicator_canonical" not in tables(conn):
+        return False
+    return conn.execute("SELECT 1 FROM indicator_canonical LIMIT 1").fetchone() is not None
+
+
+def _has_duplicates(conn: sqlite3.Connection) -> bool:
+    """Whether the store has ``documents.duplicate_of`` (migration 6; a store is served as it is)."""
+    return any(r[1] == "duplicate_of" for r in conn.execute("PRAGMA table_info(documents)"))
 
 
 def _pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
@@ -126,6 +154,10 @@ class DocumentPage:
     clipped_before: bool
     clipped_after: bool
     counts: dict[str, int]
+    # near-duplicates: the canonical copy this is a repost of, (id, title, similarity); the reposts of this one
+    duplicate_of: tuple[str, str | None, float | None] | None = None
+    copies: list[tuple[str, str | None, float | None]] = field(default_factory=list)
+    audits: tuple[int, int] | None = None  # audit rows whose target, whose result, this document states
 
 
 def document(conn: sqlite3.Connection, document_id: str, *, span: tuple[int, int] | None = None,
@@ -159,23 +191,49 @@ def document(conn: sqlite3.Connection, document_id: str, *, span: tuple[int, int
         lo = max(0, min(lo, hi - CONTEXT_CHARS))
         if span:
             hi = max(hi, min(len(text), span[1]))
-    pieces = _document_pieces(text, lo, hi, span, marks or [])
+    # the sentence around a fact, shaded lightly: a figure read in its sentence
+    context = None
+    if span is not None and span[0] < span[1] and "sentences" in tables(conn):
+        found = conn.execute(
+            'SELECT start, "end" FROM sentences WHERE document_id = ? AND start <= ? AND "end" >= ? '
+            "ORDER BY start DESC LIMIT 1", [document_id, span[0], span[1]]).fetchone()
+        if found and (found[0], found[1]) != span:
+            context = (max(lo, found[0]), min(hi, found[1]))
+    pieces = _document_pieces(text, lo, hi, span, marks or [], context=context)
     counts = {}
     present = tables(conn)
     for table in ("indicators", "commitments", "quantities", "times", "entities"):
         if table in present:
             counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE document_id = ?", [document_id]).fetchone()[0]
+    audits = None
+    if "audits" in present:
+        audits = tuple(conn.execute(
+            "SELECT sum(target_document_id = ?), sum(result_document_id = ?) FROM audits "
+            "WHERE target_document_id = ? OR result_document_id = ?", [document_id] * 4).fetchone())
+        audits = tuple(n or 0 for n in audits)
+    duplicate_of, copies = None, []
+    if _has_duplicates(conn):
+        found = conn.execute(
+            "SELECT c.id, c.title, d.duplicate_similarity FROM documents d JOIN documents c ON c.id = d.duplicate_of "
+            "WHERE d.id = ?", [document_id]).fetchone()
+        duplicate_of = tuple(found) if found else None
+        copies = [tuple(r) for r in conn.execute(
+            "SELECT id, title, duplicate_similarity FROM documents WHERE duplicate_of = ? "
+            "ORDER BY duplicate_similarity DESC, id", [document_id])]
     return DocumentPage(
         id=document_id, meta=meta, entity=entity_of(row["org"], row["title"]), pieces=pieces, span=span,
         span_text=text[span[0]:span[1]] if span else None, clipped_before=lo > 0, clipped_after=hi < len(text),
-        counts=counts,
+        counts=counts, duplicate_of=duplicate_of, copies=copies, audits=audits,
     )
 
 
 def _document_pieces(text: str, lo: int, hi: int, span: tuple[int, int] | None,
-                     marks: list[tuple[int, int]]) -> list[tuple[str, str | None]]:
-    """``text[lo:hi]`` cut at every boundary of the span and the marks, each run labelled."""
+                     marks: list[tuple[int, int]], *,
+                     context: tuple[int, int] | None = None) -> list[tuple[str, str | None]]:
+    """``text[lo:hi]`` cut at every boundary of the span, the marks and the context, each run labelled."""
     cuts = {lo, hi}
+    if context:
+        cuts.update(x for x in context if lo <= x <= hi)
     if span:
         cuts.update(x for x in span if lo <= x <= hi)
     marks = [(max(a, lo), min(b, hi)) for a, b in marks if a < b and b > lo and a < hi]
@@ -191,6 +249,8 @@ def _document_pieces(text: str, lo: int, hi: int, span: tuple[int, int] | None,
         label = "zj-word" if in_mark else ("zj-span" if in_span else None)
         if in_mark and in_span:
             label = "zj-span zj-word"
+        if label is None and context is not None and context[0] <= a and b <= context[1]:
+            label = "zj-context"
         out.append((text[a:b], label))
     return out
 
@@ -199,18 +259,35 @@ def _document_pieces(text: str, lo: int, hi: int, span: tuple[int, int] | None,
 
 
 def indicator_list(conn: sqlite3.Connection, *, limit: int = 200) -> list[dict[str, Any]]:
-    """Canonical indicators with values over at least one period, most facts first."""
-    facts = indicator_facts(SimpleNamespace(db=conn))
+    """Canonical indicators with values over at least one period, most facts first.
+
+    From the stored ``indicator_canonical`` table where the store has it (one
+    SQL query, however many names), else by working out each name's
+    canonical indicator as ``zongjie compare`` does.
+    """
     counts: dict[str, dict[str, Any]] = {}
-    for f in facts:
-        if f.value is None:
-            continue
-        row = counts.setdefault(f.indicator, {"indicator": f.indicator, "facts": 0, "targets": 0,
-                                              "periods": set(), "entities": set()})
-        row["facts"] += 1
-        row["targets"] += f.kind == "target"
-        row["periods"].add(f.period)
-        row["entities"].add(f.entity)
+
+    def add(indicator: str, kind: str, n: int, period: str | None, entity: str) -> None:
+        row = counts.setdefault(indicator, {"indicator": indicator, "facts": 0, "targets": 0,
+                                            "periods": set(), "entities": set()})
+        row["facts"] += n
+        row["targets"] += n if kind == "target" else 0
+        row["periods"].add(period)
+        row["entities"].add(entity)
+
+    if _has_canonical_table(conn):
+        not_copy = "AND d.duplicate_of IS NULL" if _has_duplicates(conn) else ""
+        for indicator, kind, doc_type, year, period, org, title, n in conn.execute(f"""
+                SELECT c.canonical, i.kind, d.doc_type, d.year, d.period, d.org, d.title, count(*)
+                FROM indicators i JOIN indicator_canonical c ON c.indicator_id = i.id
+                JOIN documents d ON d.id = i.document_id
+                WHERE i.value IS NOT NULL {not_copy}
+                GROUP BY c.canonical, i.kind, d.id"""):
+            add(indicator, kind, n, period_of(kind, doc_type, year, period), entity_of(org, title))
+    else:
+        for f in indicator_facts(SimpleNamespace(db=conn)):
+            if f.value is not None:
+                add(f.indicator, f.kind, 1, f.period, f.entity)
     rows = [dict(r, periods=len(r["periods"] - {None}), entities=sorted(r["entities"])) for r in counts.values()]
     # indicators seen in several periods first: those are the ones worth a chart
     rows.sort(key=lambda r: (-(r["periods"] > 1), -r["facts"], r["indicator"]))
@@ -263,6 +340,29 @@ def indicator_series(conn: sqlite3.Connection, indicator: str, *, entity: str | 
     for s in out:
         s.periods = sorted(set(s.periods))
     out.sort(key=lambda s: (-(len(s.actual) + len(s.target)), s.entity, s.unit or ""))
+    return out
+
+
+def canonical_of(indicator: str) -> str:
+    """The canonical indicator of a name typed on the charts page (GDP增长 for 国内生产总值增长)."""
+    from zongjie.analysis.canonical import canonical_name
+
+    return canonical_name(indicator).name
+
+
+def audit_statuses(conn: sqlite3.Connection, indicator: str) -> dict[tuple[str, str], list[str]]:
+    """The audit's statuses for one indicator, by (entity, period): what the chart's targets came to.
+
+    ``audits.indicator`` is the canonical indicator the chart groups by
+    (both come from ``indicator_facts``); empty when the store has no audits.
+    """
+    if "audits" not in tables(conn):
+        return {}
+    out: dict[tuple[str, str], list[str]] = {}
+    for entity, period, status in conn.execute(
+            "SELECT entity, period, status FROM audits WHERE indicator = ? ORDER BY id",
+            [canonical_of(indicator)]):
+        out.setdefault((entity, period), []).append(status)
     return out
 
 

@@ -35,7 +35,26 @@ _SPAN_COLUMNS = {
     "text": ("document_id", "start", "end"),
     "target_quote": ("target_document_id", "target_start", "target_end"),
     "result_quote": ("result_document_id", "result_start", "result_end"),
+    # the title of the document stating an audit's target or result (canned query entity_audit)
+    "target_document": ("target_document_id", "target_start", "target_end"),
+    "result_document": ("result_document_id", "result_start", "result_end"),
 }
+# a document column whose cell Datasette expands to the document's title (a foreign key):
+# it links to the document page with the row's span highlighted
+_DOCUMENT_COLUMNS = {
+    "document_id": ("start", "end"),
+    "target_document_id": ("target_start", "target_end"),
+    "result_document_id": ("result_start", "result_end"),
+}
+# a value column → the column holding its unit (units differ from row to row: 元, %, 人)
+_UNIT_COLUMNS = {
+    "value": "unit", "value_max": "unit",
+    "target_value": "target_unit", "target_value_max": "target_unit",
+    "result_value": "result_unit",
+}
+# an audit's status, in both languages
+STATUS_LABELS = {"met": "完成 met", "not_met": "未完成 not met", "partly": "部分完成 partly",
+                 "no_evidence": "无证据 no evidence"}
 _FACT_TABLES = {"quantities", "times", "indicators", "commitments", "entities", "sentences", "audits", None}
 
 
@@ -119,9 +138,10 @@ def prepare_connection(conn: Any) -> None:
 def _warm_canonical_names(database: Any) -> None:
     """Work out the canonical name of every written indicator name once, in the background.
 
-    ``canonical_name`` takes ~10 ms a name (TF-IDF similarity) and caches its
+    ``canonical_name`` takes a few ms a name (TF-IDF similarity) and caches its
     answers; done here, a canned query over a store without the
-    ``indicator_canonical`` table stays within Datasette's time limit.
+    ``indicator_canonical`` table stays within Datasette's time limit, and
+    the first chart does not wait for every name of the store.
     """
     conn = database.connect()
     try:
@@ -144,30 +164,64 @@ def startup(datasette: Any) -> Any:
 
         database = datasette.get_database()
         await database.execute_fn(lambda conn: (fts_query("医保"), _canonical("国内生产总值增长")))
-        if "indicator_canonical" not in await database.table_names():
-            threading.Thread(target=_warm_canonical_names, args=(database,), daemon=True,
-                             name="zongjie-canonical-names").start()
+        # the canned queries and facets read indicator_canonical where the store has it; the
+        # chart of one indicator lines its facts up as `zongjie compare` does, name by name
+        threading.Thread(target=_warm_canonical_names, args=(database,), daemon=True,
+                         name="zongjie-canonical-names").start()
 
     return warm_up
 
 
-@hookimpl
-def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-    if not isinstance(value, str) or not value:
-        return None
-    keys = set(row.keys()) if hasattr(row, "keys") else set()
-    if table == "documents" and column == "title" and "id" in keys:
-        return Markup(f'<a class="zj-doc" href="{escape(document_url(str(_raw(row["id"]))))}">{escape(value)}</a>')
-    if table not in _FACT_TABLES or column not in _SPAN_COLUMNS:
-        return None
-    doc_col, start_col, end_col = _SPAN_COLUMNS[column]
+def _span_link(row: Any, keys: set[str], doc_col: str, start_col: str, end_col: str, label: str,
+               css: str = "zj-fact") -> Markup | None:
     if not {doc_col, start_col, end_col} <= keys:
         return None
     document_id, start, end = _raw(row[doc_col]), _int(_raw(row[start_col])), _int(_raw(row[end_col]))
     if not isinstance(document_id, str) or start is None or end is None:
         return None
     url = document_url(document_id, start, end)
-    return Markup(f'<a class="zj-fact" title="在原文中查看 · show in its document" href="{escape(url)}">{escape(value)}</a>')
+    return Markup(f'<a class="{css}" title="在原文中查看 · show in its document" href="{escape(url)}">{escape(label)}</a>')
+
+
+async def _duplicate_link(datasette: Any, database: str, canonical_id: str) -> Markup:
+    """A near-duplicate's ``duplicate_of`` cell: the canonical copy's title, linking to its page."""
+    rows = await datasette.get_database(database).execute("SELECT title FROM documents WHERE id = ?", [canonical_id])
+    first = rows.first()
+    label = (first[0] if first else None) or canonical_id
+    return Markup(f'<a class="zj-duplicate-of" title="近似重复于 · near-duplicate of {escape(canonical_id)}" '
+                  f'href="{escape(document_url(canonical_id))}">{escape(label)}</a>')
+
+
+@hookimpl
+def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+    keys = set(row.keys()) if hasattr(row, "keys") else set()
+    if isinstance(value, dict) and column in _DOCUMENT_COLUMNS and table in _FACT_TABLES:
+        # a fact's document, shown by Datasette as its title: open it at the fact
+        label = value.get("label") or value.get("value")
+        if isinstance(label, str) and label:
+            return _span_link(row, keys, column, *_DOCUMENT_COLUMNS[column], label=label, css="zj-fact-doc")
+        return None
+    if column in _UNIT_COLUMNS and _UNIT_COLUMNS[column] in keys and (
+            isinstance(value, int | float) and not isinstance(value, bool)):
+        unit = _raw(row[_UNIT_COLUMNS[column]])
+        if isinstance(unit, str) and unit:
+            return Markup(f'{value:,.10g}<span class="zj-unit"> {escape(unit)}</span>')
+        return None
+    if not isinstance(value, str) or not value:
+        return None
+    if table == "documents" and column == "title" and "id" in keys:
+        return Markup(f'<a class="zj-doc" href="{escape(document_url(str(_raw(row["id"]))))}">{escape(value)}</a>')
+    if table == "documents" and column == "duplicate_of":
+        async def link() -> Markup:
+            return await _duplicate_link(datasette, database, value)
+
+        return link
+    if column == "status" and value in STATUS_LABELS and (table == "audits" or (table is None and "reason" in keys)):
+        return Markup(f'<span class="zj-status zj-{escape(value)}">{escape(STATUS_LABELS[value])}</span>')
+    if table not in _FACT_TABLES or column not in _SPAN_COLUMNS:
+        return None
+    css = "zj-fact-doc" if column.endswith("_document") else "zj-fact"
+    return _span_link(row, keys, *_SPAN_COLUMNS[column], label=value, css=css)
 
 
 @hookimpl
@@ -197,11 +251,18 @@ def extra_css_urls(view_name: str) -> list[str]:
 
 
 @hookimpl
-def menu_links(datasette: Any) -> list[dict[str, str]]:
-    return [
-        {"href": f"{PREFIX}/search", "label": "全文检索 · Search"},
-        {"href": f"{PREFIX}/charts", "label": "指标图表 · Charts"},
-    ]
+def menu_links(datasette: Any) -> Any:
+    async def links() -> list[dict[str, str]]:
+        out = [
+            {"href": f"{PREFIX}/search", "label": "全文检索 · Search"},
+            {"href": f"{PREFIX}/charts", "label": "指标图表 · Charts"},
+        ]
+        db = datasette.get_database()
+        if await db.table_exists("audits"):
+            out.append({"href": f"/{urllib.parse.quote(db.name)}/audits", "label": "目标审计 · Audits"})
+        return out
+
+    return links
 
 
 @hookimpl
@@ -250,9 +311,11 @@ async def search_page(datasette: Any, request: Any) -> Response:
     db = _database(datasette)
     query = (request.args.get("q") or "").strip()
     year = _int(request.args.get("year"))
+    duplicates = request.args.get("dups") == "1"
     result = None
     if query:
-        result = await db.execute_fn(lambda conn: pages.search(conn, query, year=year, limit=100))
+        result = await db.execute_fn(lambda conn: pages.search(conn, query, year=year, limit=100,
+                                                               duplicates=duplicates))
     here = request.full_path if hasattr(request, "full_path") else request.path
     hits = []
     for hit in result.hits if result else []:
@@ -261,7 +324,11 @@ async def search_page(datasette: Any, request: Any) -> Response:
     return Response.html(await datasette.render_template(
         "zongjie_search.html",
         {"query": query, "year": year, "result": result, "hits": hits, "database": db.name,
-         "prefix": PREFIX},
+         "prefix": PREFIX, "duplicates": duplicates,
+         "with_duplicates": f"{PREFIX}/search?" + urllib.parse.urlencode(
+             {"q": query, **({"year": year} if year is not None else {}), "dups": "1"}),
+         "without_duplicates": f"{PREFIX}/search?" + urllib.parse.urlencode(
+             {"q": query, **({"year": year} if year is not None else {})})},
         request=request,
     ))
 
@@ -314,6 +381,7 @@ async def chart_page(datasette: Any, request: Any) -> Response:
     if not indicator:
         return Response.redirect(f"{PREFIX}/charts")
     series = await db.execute_fn(lambda conn: pages.indicator_series(conn, indicator, entity=entity))
+    statuses = await db.execute_fn(lambda conn: pages.audit_statuses(conn, indicator))
     here = request.full_path if hasattr(request, "full_path") else request.path
     charts = []
     for s in series:
@@ -322,10 +390,21 @@ async def chart_page(datasette: Any, request: Any) -> Response:
             for point in svg[kind]:
                 p = point["p"]
                 point["url"] = document_url(p.document_id, p.start, p.end, back=here)
-        charts.append({"series": s, "svg": svg})
+        audits = {}
+        for period in s.periods:
+            found = statuses.get((s.entity, period))
+            if found:
+                url = f"/{db.name}/audits?" + urllib.parse.urlencode(
+                    {"indicator": pages.canonical_of(indicator), "entity": s.entity, "period": period})
+                audits[period] = {"statuses": [(st, STATUS_LABELS[st]) for st in found if st in STATUS_LABELS],
+                                  "url": url}
+        charts.append({"series": s, "svg": svg, "audits": audits})
     return Response.html(await datasette.render_template(
         "zongjie_chart.html",
-        {"indicator": indicator, "entity": entity, "charts": charts, "database": db.name, "prefix": PREFIX,
-         "targets_url": f"/{db.name}/indicator_targets?" + urllib.parse.urlencode({"indicator": indicator})},
+        {"indicator": indicator, "canonical": pages.canonical_of(indicator), "entity": entity, "charts": charts,
+         "database": db.name, "prefix": PREFIX,
+         "targets_url": f"/{db.name}/indicator_targets?" + urllib.parse.urlencode({"indicator": indicator}),
+         "audits_url": (f"/{db.name}/audits?" + urllib.parse.urlencode({"indicator": pages.canonical_of(indicator)})
+                        if statuses else None)},
         request=request,
     ))

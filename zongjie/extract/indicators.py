@@ -44,6 +44,7 @@ RULE_RIGHT_CLAUSE = "indicator.name_right_clause.v1"
 RULE_FROM_TO = "indicator.name_from_to.v1"
 RULE_FUND = "indicator.name_fund_after.v1"
 RULE_MODIFIER = "indicator.name_shared_modifier.v1"
+RULE_CLAUSE_SUBJECT = "indicator.name_clause_subject.v1"
 
 _LIST_SEP = "、"
 _PEOPLE = frozenset({"名", "人", "位"})
@@ -81,6 +82,8 @@ class _Rules:
     from_to: re.Pattern[str]
     fund_after: re.Pattern[str]
     shared_modifier: re.Pattern[str]
+    clause_copula: re.Pattern[str]
+    clause_verb: re.Pattern[str]
     scope_word: re.Pattern[str]
     count_units: frozenset[str]
 
@@ -112,7 +115,8 @@ def _rules() -> _Rules:
         clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
         light_verb=re.compile(rs.by_id(RULE_RIGHT_CLAUSE).options["light_verb"]),
         scope_item=regex(RULE_SCOPE), from_to=regex(RULE_FROM_TO), fund_after=regex(RULE_FUND),
-        shared_modifier=regex(RULE_MODIFIER), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
+        shared_modifier=regex(RULE_MODIFIER), clause_copula=regex(RULE_CLAUSE_SUBJECT),
+        clause_verb=re.compile(rs.by_id(RULE_CLAUSE_SUBJECT).options["verb"]), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
         per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
         count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
     )
@@ -141,7 +145,8 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     for m in _rules().boundary.finditer(scan):
         cut = m.end()
     window = window[cut:]
-    name = _strip_copula(re.sub(r"(?:每年|年度|年|每)$", "", window.rstrip()))
+    # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
+    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每人(?:每年)?|每年|年度|年|每)$", "", window.rstrip()))
     offset = lo + cut
     conj = re.match(r"(?:和|及(?!时)|与|以及|或|还|也|又)", name)  # 及时率 keeps its 及
     if conj:
@@ -490,6 +495,32 @@ def per_head_suspects(found: Sequence[Indicator]) -> list[int]:
     return out
 
 
+def _clause_subject(text: str, floor: int, num_start: int) -> tuple[str, int, str] | None:
+    """The subject of the clause before, where this one holds only a copula (，达到了300元).
+
+    筹资标准大幅提高，达到了年人均300元 → 筹资标准: the clause before must hold
+    no figure, and its subject ends where its verb or adverb begins.
+    """
+    R = _rules()
+    left = text[floor:num_start]
+    m = re.search(r"[，,]([^，,。；;：:\n]*)$", left)
+    if not m or not m.group(1).strip() or not R.clause_copula.fullmatch(m.group(1)):
+        return None
+    before = left[:m.start()]
+    b = max((x.end() for x in R.boundary.finditer(before)), default=0)
+    clause = before[b:]
+    if re.search(r"[\d０-９xX*＊]", clause):
+        return None
+    verb = R.clause_verb.search(clause)
+    subject = clause[:verb.start()] if verb else ""
+    lead = R.leading.match(subject)
+    start = floor + b + (lead.end() if lead else 0)
+    subject = subject[lead.end():] if lead else subject
+    if len(subject) < 2 or R.weak_left.match(subject):
+        return None
+    return subject, start, RULE_CLAUSE_SUBJECT
+
+
 def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None = None) -> list[Indicator]:
     """Name every quantity of a document and decide actual or target.
 
@@ -559,6 +590,9 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 cname, cstart = right_clause(text, q.end, limit)
                 if cname:
                     name, name_start, rule = cname, cstart, RULE_RIGHT_CLAUSE
+            if not name and (subject := _clause_subject(text, floor, num_start)):
+                # 筹资标准大幅提高，达到了年人均300元: the clause before names what reached it
+                name, name_start, rule = subject
             if not name and q.unit == "%" and text[q.end:q.end + 1] == "的":
                 # 全市共有**%的村屯将粪堆、柴草移至村外: the share of those the clause speaks of
                 cname, cstart = right_clause(text, q.end + 1, limit)

@@ -339,7 +339,7 @@ class EntityRules:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        words = _Words(doc)
+        words = _Words(doc, text)
         cands = [_from_ruler(span) for span in doc.spans.get(RULER_KEY, [])]
         for rule in _rules().regex_rules:
             if rule.label == "PER":
@@ -370,8 +370,8 @@ class _Words:
     after one) starts at character i; ``owner(i)`` is the start of the word
     holding character i."""
 
-    def __init__(self, doc: Doc):
-        n = len(doc.text)
+    def __init__(self, doc: Doc, text: str):
+        n = len(text)  # (doc.text joins every token again: pass the text it already has)
         self.starts = bytearray(n + 1)
         self.starts[n] = 1
         self._idx: list[int] = []

@@ -100,8 +100,12 @@ def test_overrule_thresholds_are_the_cross_validated_ones():
     chosen = roles.choose_thresholds()
     assert chosen["not_forward"]["threshold"] == roles.NOT_FORWARD
     assert chosen["achieved"]["threshold"] == roles.ACHIEVED
-    for case in chosen.values():
-        assert case["accuracy"] > case["rules_accuracy"] and case["sentences"] >= 30
+    assert chosen["not_forward"]["accuracy"] > chosen["not_forward"]["rules_accuracy"]
+    # since the goal words moved to rules/indicators.yaml (努力 needs a goal verb, 稳预期
+    # and 人均预期寿命 are no goals…) the rules are unsure of fewer sentences, and decide
+    # them as well as the classifier: it must never do worse
+    assert chosen["achieved"]["accuracy"] >= chosen["achieved"]["rules_accuracy"]
+    assert all(case["sentences"] >= 25 for case in chosen.values())
 
 
 # --- named entities ---

@@ -157,6 +157,14 @@ def test_a_line_that_opens_a_plan_part_with_figures_holds_promises():
     assert (target.kind, target.name) == ("target", "签约率")
 
 
+def test_a_short_unnumbered_topic_line_in_a_plan_part_is_no_commitment():
+    text = ("2023年上半年工作总结\n一、工作\n做了很多。\n二、下半年工作打算\n进一步落实新农合制度。\n"
+            "不断完善新农合制度，将参合率继续稳定在95%以上。")
+    _doc, facts = facts_of(text)
+    texts = [c.text for c in facts.commitments]
+    assert "进一步落实新农合制度" not in texts and "将参合率继续稳定在95%以上" in " ".join(texts)
+
+
 def test_future_marker_outside_plan_part():
     doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
     assert ("区医院住院大楼正在抓紧装修，年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]

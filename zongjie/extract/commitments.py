@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
-from zongjie.corpus.document import Document, Section
+from zongjie.corpus.document import Document, Section, Sentence
 from zongjie.corpus.structure import role_of
 from zongjie.extract import rules as rules_mod
 from zongjie.extract.facts import Commitment, Indicator
@@ -231,6 +231,18 @@ def _future(doc: Document, section: Section | None, body: str) -> bool:
     return False
 
 
+def _topic_line(doc: Document, sentence: Sentence) -> bool:
+    """A short line that is one sentence with nothing to check: an unnumbered heading."""
+    text = sentence.text.strip().rstrip("。.；;")
+    if len(text) > 12 or _checkable(text):
+        return False
+    b = bisect.bisect_right(doc.blocks, sentence.start, key=lambda blk: blk[0]) - 1
+    if b < 0:
+        return False
+    start, end = doc.blocks[b][0], doc.blocks[b][1]
+    return doc.text[start:end].strip().rstrip("。.；;") == text
+
+
 def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitment]:
     """Every commitment of a document, with deadline, strength and target indicator."""
     text = doc.text
@@ -255,6 +267,8 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
         next_year = in_plan and plan_year is not None and plan_year != doc.meta.year
         if in_plan and looks_back(doc, sentence):
             continue  # 过去五年，…城镇新增就业超过6000万人 in a plan part reports the past
+        if _topic_line(doc, sentence):
+            continue  # 进一步落实新农合制度。 alone on its line: the topic of the paragraph below
         # 现提出以下几点打算：一是…；二是…: what follows the colon is planned
         m = _rules().plans_follow.search(text, sentence.start, sentence.end)
         listed = m.end() if m else None

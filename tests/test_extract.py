@@ -219,11 +219,11 @@ def test_dev_gold_floors():
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     # just under the figures reached (README "Extraction quality"): a regression fails here
     assert figures["quantities"]["f1"] >= 0.99
-    assert figures["indicators"]["f1"] >= 0.95
+    assert figures["indicators"]["f1"] >= 0.955
     assert figures["indicators"]["target_f1"] >= 0.97
     assert figures["indicators"]["values_invented_for_masked"] == 0
     assert figures["indicators"]["suspect_flagged"] >= 0.99
-    assert figures["commitments"]["f1"] >= 0.965
+    assert figures["commitments"]["f1"] >= 0.98
     assert figures["commitments"]["deadline_accuracy"] >= 0.95
     assert figures["times"]["f1"] >= 0.97 and figures["times"]["normalised_accuracy"] >= 0.99
     assert min(figures["meta"].values()) >= 0.99

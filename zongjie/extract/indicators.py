@@ -80,6 +80,7 @@ class _Rules:
     clause_max: int
     light_verb: re.Pattern[str]
     from_to: re.Pattern[str]
+    level_after: re.Pattern[str]
     fund_after: re.Pattern[str]
     shared_modifier: re.Pattern[str]
     clause_copula: re.Pattern[str]
@@ -114,7 +115,8 @@ def _rules() -> _Rules:
         clause_units=frozenset(rs.by_id(RULE_RIGHT_CLAUSE).options["units"]),
         clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
         light_verb=re.compile(rs.by_id(RULE_RIGHT_CLAUSE).options["light_verb"]),
-        scope_item=regex(RULE_SCOPE), from_to=regex(RULE_FROM_TO), fund_after=regex(RULE_FUND),
+        scope_item=regex(RULE_SCOPE), from_to=regex(RULE_FROM_TO),
+        level_after=re.compile(rs.by_id(RULE_FROM_TO).options["level_after"]), fund_after=regex(RULE_FUND),
         shared_modifier=regex(RULE_MODIFIER), clause_copula=regex(RULE_CLAUSE_SUBJECT),
         clause_verb=re.compile(rs.by_id(RULE_CLAUSE_SUBJECT).options["verb"]), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
         per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
@@ -146,7 +148,7 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
         cut = m.end()
     window = window[cut:]
     # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
-    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每人(?:每年)?|每年|年度|年|每)$", "", window.rstrip()))
+    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月)?|每月|每年|年度|年|每)$", "", window.rstrip()))
     offset = lo + cut
     conj = re.match(r"(?:和|及(?!时)|与|以及|或|还|也|又)", name)  # 及时率 keeps its 及
     if conj:
@@ -575,6 +577,10 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             elif prev and prev.name and not name and _rules().from_to.fullmatch(text[floor:num_start]):
                 # 经营主体从689万户增至951万户: the level reached is the same thing's
                 name, name_start, rule = prev.name, prev.name_start, RULE_FROM_TO
+            elif prev and prev.name and not name and _rules().level_after.fullmatch(text[floor:num_start]):
+                # 地区生产总值突破3万亿元、达3.6万亿元; 新增16条、达到54条: the level it came to
+                base = re.sub(r"(?:新增|新建|累计|突破|超过)$", "", _elided_base(prev.name))
+                name, name_start, rule = base, None, RULE_FROM_TO
             elif prev and not name and (scope := _rules().scope_item.fullmatch(text[floor:num_start])) \
                     and (same := next((o for o in reversed(out) if o.sentence == s_idx and o.unit == q.unit), None)) \
                     and same.name:

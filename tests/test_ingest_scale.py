@@ -401,3 +401,19 @@ def test_duplicates_update_signs_and_checks_a_store_made_without_them(tmp_path):
     updated = runner.invoke(cli, ["duplicates", "--db", str(db), "--update"])
     assert updated.exit_code == 0, updated.output
     assert "group 1: 3 documents" in updated.output
+
+
+def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path):
+    """A script that starts workers without the __main__ guard: each worker dies importing it."""
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "from zongjie.ingest import ingest\n"
+        "from zongjie.schema.store import Store\n"
+        f"with Store({str(tmp_path / 'z.db')!r}) as store:\n"
+        f"    ingest([{str(DATA / 'web-forum-summary-2011.txt')!r}], store, entities=False, workers=2)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).parents[1])
+    assert done.returncode != 0
+    assert "died before they started" in done.stderr and "__main__" in done.stderr, done.stderr[-2000:]

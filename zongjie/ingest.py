@@ -47,7 +47,7 @@ from zongjie.analysis.duplicates import Signature, find_duplicates, save_signatu
 from zongjie.corpus.document import Document
 from zongjie.corpus.documents import read_path
 from zongjie.corpus.read import ReadFailure, iter_files
-from zongjie.errors import StoreError
+from zongjie.errors import StoreError, ZongjieError
 from zongjie.extract.pipeline import PIPELINE_VERSION, extract
 from zongjie.schema.store import FileInfo, Prepared, Store, prepare_document
 
@@ -186,6 +186,7 @@ def inline_stream(tasks: Iterable[Task], *, entities: bool, options: dict[str, A
 def _worker_main(conn: Any, entities: bool, options: dict[str, Any]) -> None:
     """A local worker process: tasks in, pickled messages out (b"" ends a file)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    conn.send_bytes(_READY)
     while True:
         try:
             task = conn.recv()
@@ -200,6 +201,9 @@ def _worker_main(conn: Any, entities: bool, options: dict[str, Any]) -> None:
                 conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+_READY = b"ready"  # a worker's first message: it started (a death before it is not a file's fault)
+
+
 @dataclass
 class _Slot:
     task: Task
@@ -212,6 +216,7 @@ class _Worker:
     process: Any
     conn: Any
     slot: _Slot | None = None
+    ready: bool = False
 
 
 def _death(exitcode: int | None) -> str:
@@ -255,25 +260,48 @@ def pool_stream(
         report.worker_pids.append(process.pid)
         return worker
 
+    deaths_in_a_row = 0
+
     def crashed(worker: _Worker) -> None:
         # take what it sent before it died, then record the death against its file
+        nonlocal deaths_in_a_row
         slot = worker.slot
         try:
             while worker.conn.poll():
                 data = worker.conn.recv_bytes()
-                if slot is not None and not slot.finished:
+                if data == _READY:
+                    worker.ready = True
+                elif slot is not None and not slot.finished:
                     slot.buffer.append(data)
                     if data == b"":
                         slot.finished = True
         except (EOFError, OSError):
             pass
         worker.process.join(5)
+        worker.conn.close()
+        pool.remove(worker)
+        if not worker.ready:
+            # it died before it started: not its file's fault; the file goes to a new worker
+            deaths_in_a_row += 1
+            if deaths_in_a_row > workers + 2:
+                # workers that cannot start (a script without the __main__ guard, a broken install)
+                raise ZongjieError(
+                    f"{deaths_in_a_row} worker processes in a row died before they started "
+                    f"({_death(worker.process.exitcode)}): run with --workers 0 (workers=0) to see why; a script "
+                    "that calls ingest() with workers must do so under `if __name__ == '__main__':`"
+                )
+            replacement = start()
+            if slot is not None and not slot.finished:
+                replacement.slot = slot
+                replacement.conn.send(slot.task)
+            else:
+                idle.append(replacement)
+            return
+        deaths_in_a_row = 0
         if slot is not None and not slot.finished:
             slot.buffer.append(("crashed", f"the worker process reading this file {_death(worker.process.exitcode)}"))
             slot.buffer.append(DONE)
             slot.finished = True
-        worker.conn.close()
-        pool.remove(worker)
         idle.append(start())
 
     tasks = iter(tasks)
@@ -335,6 +363,9 @@ def pool_stream(
                     data = worker.conn.recv_bytes()
                 except (EOFError, OSError):
                     dead.append(worker)
+                    continue
+                if data == _READY:
+                    worker.ready = True
                     continue
                 worker.slot.buffer.append(data)
                 buffered += len(data)

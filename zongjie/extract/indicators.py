@@ -54,6 +54,7 @@ _PEOPLE = frozenset({"名", "人", "位"})
 class _Rules:
     boundary: re.Pattern[str]
     aside: re.Pattern[str]
+    people_noun: re.Pattern[str]
     copula: re.Pattern[str]
     leading: re.Pattern[str]
     weak_left: re.Pattern[str]
@@ -104,7 +105,7 @@ def _rules() -> _Rules:
         return rx
 
     return _Rules(
-        boundary=part("boundary"), aside=part("aside"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
+        boundary=part("boundary"), aside=part("aside"), people_noun=part("people_noun"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
         person_end=part("person_end"), money_verb=part("money_verb"), preposition=part("preposition"),
         rate_head=part("rate_head"), owner_end=part("owner_end"), retro=part("retro"),
         counters=frozenset(str(rs.data["counters"])), right_stop=frozenset(str(rs.data["right_stop"]).split()),
@@ -591,6 +592,9 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 rule = RULE_SCOPE
             elif prev and prev.name and not name and text[max(floor, q.start - 1):q.start] == "占":
                 name = prev.name + "占比"  # 国家基本药物x种，占x%
+            if not name and q.rule == "quantity.people_noun.v1" and (noun := _rules().people_noun.match(text, q.end)):
+                # 全市17万农民, 近14亿人口: the people are named by the noun itself
+                name, name_start, rule = noun.group(0), noun.start(), RULE_RIGHT
             if (q.unit or "") in _rules().clause_units and (not name or _rules().light_verb.search(name)):
                 # 对7403人次进行了免费施药, 已有226对准婚新人到…: what the clause says of them
                 cname, cstart = right_clause(text, q.end, limit)

@@ -165,6 +165,16 @@ def test_a_short_unnumbered_topic_line_in_a_plan_part_is_no_commitment():
     assert "进一步落实新农合制度" not in texts and "将参合率继续稳定在95%以上" in " ".join(texts)
 
 
+def test_problems_before_the_plan_in_a_part_that_names_both():
+    text = ("2020年区疾控中心工作总结\n一、主要工作\n完成检测1.2万人份。\n二、存在问题及下一步打算\n"
+            "一是专业人员不足，现有专业技术人员仅35人；二是实验室设备老化。下一步，我们将新招聘专业技术人员5名，年底前完成实验室改造。")
+    _doc, facts = facts_of(text)
+    assert {i.value: i.kind for i in facts.indicators if i.unit in ("人", "名")} == {35: "actual", 5: "target"}
+    texts = [c.text for c in facts.commitments]
+    assert not any("35人" in t or "设备老化" in t for t in texts)
+    assert "年底前完成实验室改造" in texts
+
+
 def test_future_marker_outside_plan_part():
     doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
     assert ("区医院住院大楼正在抓紧装修，年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]

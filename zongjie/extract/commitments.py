@@ -22,7 +22,7 @@ from zongjie.corpus.document import Document, Section, Sentence
 from zongjie.corpus.structure import role_of
 from zongjie.extract import rules as rules_mod
 from zongjie.extract.facts import Commitment, Indicator
-from zongjie.extract.indicators import looks_back
+from zongjie.extract.indicators import looks_back, plans_from
 from zongjie.extract.times import find_times
 
 RULE_PLAN = "commitment.plan_clause.v1"
@@ -256,7 +256,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
     heading_cache: dict[int, tuple[str | None, bool]] = {}
     for s_idx, sentence in enumerate(doc.sentences):
         section = doc.sections[sentence.section] if doc.sections and sentence.section is not None else None
-        in_plan = section is not None and section.role == "plan"
+        in_plan = section is not None and section.role == "plan" and plans_from(doc, sentence.section) <= sentence.start
         in_heading = section is not None and section.heading_end is not None and sentence.start < section.heading_end
         # the title, or a heading that only names the part (二、下半年工作打算), is no promise;
         # the rest of its sentence may be (…以下几点打算：一是…；二是…)

@@ -36,6 +36,7 @@ RULE_KIND_PLAN = "indicator.kind_plan_section.v1"
 RULE_KIND_WORD = "indicator.kind_target_word.v1"
 RULE_KIND_ACTUAL = "indicator.kind_actual.v1"
 RULE_KIND_ESTIMATE = "indicator.kind_estimate.v1"
+RULE_KIND_PROBLEMS = "indicator.kind_problems_first.v1"
 RULE_KIND_PAST = "indicator.kind_past_clause.v1"
 RULE_ELIDED = "indicator.name_elided_subject.v1"
 RULE_PER_HEAD = "indicator.suspect_per_head.v1"
@@ -55,6 +56,8 @@ class _Rules:
     boundary: re.Pattern[str]
     aside: re.Pattern[str]
     people_noun: re.Pattern[str]
+    problems_heading: re.Pattern[str]
+    plan_turn: re.Pattern[str]
     copula: re.Pattern[str]
     leading: re.Pattern[str]
     weak_left: re.Pattern[str]
@@ -105,7 +108,8 @@ def _rules() -> _Rules:
         return rx
 
     return _Rules(
-        boundary=part("boundary"), aside=part("aside"), people_noun=part("people_noun"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
+        boundary=part("boundary"), aside=part("aside"), people_noun=part("people_noun"),
+        problems_heading=part("problems_heading"), plan_turn=part("plan_turn"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
         person_end=part("person_end"), money_verb=part("money_verb"), preposition=part("preposition"),
         rate_head=part("rate_head"), owner_end=part("owner_end"), retro=part("retro"),
         counters=frozenset(str(rs.data["counters"])), right_stop=frozenset(str(rs.data["right_stop"]).split()),
@@ -320,6 +324,25 @@ def _goal_word(doc: Document, near: str) -> re.Match[str] | None:
     return last
 
 
+def plans_from(doc: Document, section_index: int | None) -> int:
+    """Where a plan part's plans begin: its start, or, in a part that names its
+    problems too (存在问题及下一步打算), the first sentence that turns to the plan
+    (下一步，我们将…); the problems before it plan nothing.
+    """
+    if section_index is None or not doc.sections:
+        return 0
+    section = doc.sections[section_index]
+    if not section.heading or not _rules().problems_heading.search(section.heading):
+        return section.start
+    cache = doc.__dict__.setdefault("_zongjie_plans_from", {})
+    if section_index not in cache:
+        turn = next((s.start for s in doc.sentences
+                     if s.section == section_index and (section.heading_end is None or s.start >= section.heading_end)
+                     and _rules().plan_turn.search(s.text)), section.end)
+        cache[section_index] = turn
+    return cache[section_index]
+
+
 def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     """The id of the kind rule that decides whether a quantity states a goal or a result."""
     if sentence is None:
@@ -332,6 +355,8 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     parts = re.split(r"[；;。]", before)
     near = parts[-1] if parts else before
     if section is not None and section.role == "plan":
+        if plans_from(doc, sentence.section) > sentence.start:
+            return RULE_KIND_PROBLEMS  # 存在问题及下一步打算: the problems come first
         return RULE_KIND_PAST if _past_clause(doc, near) else RULE_KIND_PLAN
     last = _goal_word(doc, near)
     # a goal word whose reach ends at a past tense (确保…，开展了…) made no target of this number

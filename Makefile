@@ -36,9 +36,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# the stamp files make a second run a no-op unless pyproject.toml changed
+# the stamp files make a second run a no-op unless pyproject.toml changed;
+# the demo installs what its closing hints use (serve, chart)
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[serve,chart]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python

@@ -5,7 +5,8 @@ report as JSONL, a health-bureau summary), a summary whose title and text
 hold ``<script>`` tags, to show that document text is escaped everywhere, and
 two reports of one city written for the test: the 2024 targets, then the
 review of 2024 (so the audit that ends the ingest finds met, not_met and
-partly), the review also as a repost (a near-duplicate).
+partly), the review also as a repost (a near-duplicate), and a masked and an
+absurd value awaiting review.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ CITY_2024 = (
     "今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，居民消费价格涨幅3%左右，"
     "城镇新增就业10万人以上，进出口总额增长5%。\n"
     "今年要新建改扩建中小学20所。年底前建成幼儿园10所、养老服务站30个。\n"
+    # a masked number and an absurd one, for the review query: neither is ever guessed or corrected
+    "二、2023年工作回顾\n全市医保基金监管覆盖率达到x%，传染病网络直报率达到20230%。\n"
 )
 CITY_2025_BODY = (
     "一、2024年工作回顾\n"

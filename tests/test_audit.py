@@ -689,3 +689,10 @@ def test_a_second_half_target_is_judged_by_the_years_summary(tmp_path):
     assert (pairs["2023-H2"]["status"], pairs["2023-H2"]["result"]["value"]) == ("met", 86.0)
     assert pairs["2023-H2"]["target"]["strength"] == "soft"  # 力争
     assert pairs["2024"]["status"] == "no_evidence"
+
+
+def test_cli_audit_by_status(store):
+    result = _run("audit", "--db", store.path, "--status", "not_met", "--format", "json")
+    pairs = json.loads(result.output)["pairs"]
+    assert pairs and {p["status"] for p in pairs} == {"not_met"}
+    assert any((p["entity"], p["indicator"], p["period"]) == ("广东省", "GDP增长", "2025") for p in pairs)

@@ -141,6 +141,22 @@ def test_year_end_in_a_numbered_plan_item_of_a_full_year_summary_is_next_year():
         "年底前完成县中医院迁建工程": "2020-12-31", "新增床位200张": "2020-12-31"}
 
 
+def test_commitments_of_a_plan_document_are_due_by_the_end_of_its_year():
+    text = "市卫生健康委2024年工作要点\n一、重点任务\n县域内就诊率达到90%以上。\n二、保障措施\n6月底前出台培养方案。"
+    _doc, facts = facts_of(text)
+    assert {c.text: c.deadline for c in facts.commitments} == {
+        "县域内就诊率达到90%以上": "2024-12-31", "6月底前出台培养方案": "2024-06-30"}
+
+
+def test_a_line_that_opens_a_plan_part_with_figures_holds_promises():
+    text = ("2023年乡镇卫生院上半年工作总结\n一、医疗业务\n门诊量1.8万人次。\n三、下半年工作打算\n"
+            "下半年将重点做好家庭医生签约工作，签约率力争达到40%，确保完成全年建档任务。")
+    _doc, facts = facts_of(text)
+    assert "签约率力争达到40%" in [c.text for c in facts.commitments]
+    (target,) = [i for i in facts.indicators if i.value == 40]
+    assert (target.kind, target.name) == ("target", "签约率")
+
+
 def test_future_marker_outside_plan_part():
     doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
     assert ("区医院住院大楼正在抓紧装修，年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]
@@ -179,6 +195,8 @@ def test_every_fact_points_into_the_text():
             assert doc.text[c.start:c.end] == c.text
         for i in facts.indicators:
             assert 0 <= i.start < i.end <= len(doc.text) and i.rule
+            if i.name_start is not None:  # a name with a span is the text there
+                assert doc.text[i.name_start:i.name_end] == i.name
 
 
 # ---------------------------------------------------------------- the dev gold, where it is beside the project
@@ -197,7 +215,7 @@ def test_dev_gold_floors():
     assert figures["indicators"]["target_f1"] >= 0.97
     assert figures["indicators"]["values_invented_for_masked"] == 0
     assert figures["indicators"]["suspect_flagged"] >= 0.99
-    assert figures["commitments"]["f1"] >= 0.96
+    assert figures["commitments"]["f1"] >= 0.965
     assert figures["commitments"]["deadline_accuracy"] >= 0.95
     assert figures["times"]["f1"] >= 0.97 and figures["times"]["normalised_accuracy"] >= 0.99
     assert min(figures["meta"].values()) >= 0.99

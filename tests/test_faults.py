@@ -51,9 +51,9 @@ def _make_batch(folder: Path, n: int = 36) -> Path:
     return folder
 
 
-def _cli(folder: Path, db: Path, **popen) -> subprocess.Popen:
+def _cli(folder: Path, db: Path, *options: str, **popen) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "zongjie", "ingest", str(folder), "--db", str(db), "-q", "--no-entities"],
+        [sys.executable, "-m", "zongjie", "ingest", str(folder), "--db", str(db), "-q", "--no-entities", *options],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,
     )
 
@@ -295,7 +295,8 @@ def test_readers_see_whole_documents_while_an_ingest_runs(tmp_path, batch):
     folder, reference, _ = batch
     db = tmp_path / "live.db"
     Store(db).close()
-    proc = _cli(folder, db)
+    # a transaction per document, so that the run shows readers many states however fast it is
+    proc = _cli(folder, db, "--batch-size", "1")
     sizes = []
     try:
         while proc.poll() is None:

@@ -20,7 +20,7 @@ pytest.importorskip("datasette", reason="Datasette is not installed: pip install
 from serve_store import SCRIPT_TITLE, build_store  # noqa: E402
 
 from zongjie.cli import cli  # noqa: E402
-from zongjie.serve import ServeError, make_datasette  # noqa: E402
+from zongjie.serve import ServeError, is_loopback, make_datasette  # noqa: E402
 from zongjie.serve.metadata import TABLES, build_metadata  # noqa: E402
 from zongjie.serve.plugin import _local_path, document_url  # noqa: E402
 
@@ -121,6 +121,8 @@ def test_document_page_highlights_the_span_in_context(store):
     (page,) = fetch(store, document_url(doc_id, start, end, back="/store/indicators"))
     span = re.search(r'<mark class="zj-span" id="zj-span">([^<]*)</mark>', page.text)
     assert span and span.group(1) == text
+    # the sentence around it shaded, the fact marked inside
+    assert re.search(r'<span class="zj-context">[^<]*</span><mark class="zj-span" id="zj-span">', page.text)
     assert 'id="zj-back" href="/store/indicators"' in page.text
     assert "测试县医疗保障局" in page.text  # the organisation, in the metadata list
 
@@ -188,6 +190,11 @@ def test_notes_and_units_are_shown_on_the_table_pages(store):
     assert "重复于 · near-duplicate" in documents.text and "审计结论 · status" in audits.text
     # a value's unit is in its own column, named in the note; fixed units through Datasette's units
     assert "目标单位 · unit" in audits.text
+    # and each value shown with its own row's unit (the stored value stays a bare number: json, CSV)
+    indicators, as_json = fetch(store, "/store/indicators?name=" + q("城镇新增就业") + "&kind=target",
+                                "/store/indicators.json?name=" + q("城镇新增就业") + "&kind=target&_shape=array")
+    assert '100,000<span class="zj-unit"> 人</span>' in indicators.text
+    assert 100000 in [r["value"] for r in as_json.json()]
     assert TABLES["documents"]["units"] == {"source_size": "byte", "source_mtime": "second"}
 
 
@@ -240,6 +247,19 @@ def test_canned_queries(store):
     assert targets.text.count('class="zj-fact"') >= 2
     assert due.status_code == 200 and "2025-12-31" in due.text
     assert review.status_code == 200
+
+
+def test_masked_and_suspect_values_await_review(store):
+    both, masked, suspect = fetch(store, "/store/awaiting_review?flag=", "/store/awaiting_review?flag=masked",
+                                  "/store/awaiting_review?flag=suspect")
+    # the links to the facts (the description names 直报率20230% as an example)
+    assert ">x%</a>" in both.text and ">20230%</a>" in both.text
+    assert ">x%</a>" in masked.text and ">20230%</a>" not in masked.text
+    assert ">20230%</a>" in suspect.text and ">x%</a>" not in suspect.text
+    # each one click from its document; the masked value is empty, never a guess
+    assert len(_span_links(both.text, "zj-fact")) >= 4
+    assert sqlite3.connect(store).execute("SELECT count(*) FROM indicators WHERE masked = 1 AND value IS NOT NULL"
+                                          ).fetchone()[0] == 0
 
 
 def test_audit_query_is_absent_without_the_audits_table(store, tmp_path):
@@ -409,13 +429,24 @@ def test_near_duplicates_are_faceted_and_linked_to_the_copy_kept(store):
            f'href="/-/zongjie/document/{canonical}">{title}</a>' in reposts.text
 
 
+def test_sentences_without_the_reposts(store):
+    copy, canonical, _ = _duplicate(store)
+    others = "&".join("_zj_duplicate=" + urllib.parse.quote_plus(v) for v in ("原件 has copies", "唯一 unique"))
+    everything, kept = fetch(store, f"/store/sentences?_search={q('幼儿园')}",
+                             f"/store/sentences?_search={q('幼儿园')}&{others}")
+    assert "3 rows" in everything.text and "2 rows" in kept.text
+    assert "近似重复 near-duplicate = 原件 has copies or 唯一 unique" in kept.text
+    assert 'data-column="近似重复 near-duplicate"' in everything.text
+
+
 def test_search_leaves_near_duplicates_out_unless_asked(store):
     copy, canonical, title = _duplicate(store)
     kept, everything = fetch(store, f"/-/zongjie/search?q={q('幼儿园')}", f"/-/zongjie/search?q={q('幼儿园')}&dups=1")
     assert copy not in kept.text and canonical in kept.text
     assert "另有 1 条结果在近似重复文档" in kept.text and 'id="zj-show-dups" href="/-/zongjie/search?q=' in kept.text
     assert copy in everything.text and f"转载 near-duplicate of {title}" in everything.text
-    assert "近似重复文档" not in everything.text
+    assert "近似重复文档（转载）中的结果" in everything.text
+    assert f'id="zj-hide-dups" href="/-/zongjie/search?q={urllib.parse.quote_plus("幼儿园")}"' in everything.text
 
 
 def test_document_page_names_its_copies_and_its_original(store):
@@ -466,6 +497,29 @@ def test_own_sql_can_be_switched_off(store):
     on, = fetch(store, f"/store?sql={q('SELECT count(*) FROM documents')}")
     off, = fetch(store, f"/store?sql={q('SELECT count(*) FROM documents')}", allow_sql=False)
     assert on.status_code == 200 and off.status_code == 403
+
+
+@pytest.mark.parametrize("host, local", [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                         ("127.0.0.2", True), ("0.0.0.0", False), ("192.168.1.5", False), ("::", False)])
+def test_only_loopback_counts_as_local(host, local):
+    assert is_loopback(host) is local
+
+
+def test_other_hosts_are_warned_about(store):
+    """``--host 0.0.0.0`` says that anyone who can reach the machine reads the store.
+
+    The port is taken by a socket that is bound but never listens (so nothing is
+    served to the network), and the command stops at its own bind.
+    """
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--db", str(store), "--host", "0.0.0.0", "--port", str(port)])
+    assert result.exit_code != 0
+    assert "anyone who can reach this machine can read the whole store" in result.output
+    assert f"cannot listen on 0.0.0.0:{port}" in result.output
 
 
 def test_serving_a_missing_store_says_what_to_do(tmp_path):

@@ -255,3 +255,14 @@ def test_search_leaves_reposts_out_and_shows_them_on_request(server, page, scree
     assert page.locator(".zj-hit").count() == 3
     assert "near-duplicate of 2025年测试市政府工作报告" in page.locator(".zj-dup").inner_text()
     page.screenshot(path=str(screenshots / "search-near-duplicates.png"), full_page=True)
+
+    # the documents table: the repost by its facet, then the copy kept, which lists its reposts
+    page.goto(server + "/store/documents")
+    page.locator('.facet-info[data-column="近似重复 near-duplicate"] a', has_text="转载 near-duplicate").click()
+    page.wait_for_url("**_zj_duplicate=**")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 1
+    kept = page.locator("a.zj-duplicate-of").inner_text()
+    page.locator("a.zj-duplicate-of").click()
+    page.wait_for_url("**/-/zongjie/document/**")
+    assert page.locator("h1").inner_text() == kept
+    assert page.locator(".zj-copies a").count() == 1

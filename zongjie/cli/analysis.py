@@ -180,13 +180,15 @@ def compare_table(rows: list[dict[str, Any]]) -> str:
 @click.option("--entity", help="One body or region: 全国, 广东, 河南省…")
 @click.option("--period", help="One period: 2025, 2023-H2.")
 @click.option("--indicator", help="One indicator (any written name).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(["met", "not_met", "partly", "no_evidence"]),
+              help="Only pairs of this status (repeat for several).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "html"]), default="table",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (needed for xlsx).")
 @click.option("--save", is_flag=True,
               help="Also rewrite the store's audits and indicator_canonical tables (the whole store).")
-def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | None, fmt: str,
-              output: str | None, save: bool) -> None:
+def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | None, statuses: tuple[str, ...],
+              fmt: str, output: str | None, save: bool) -> None:
     """Each target of period N against the evidence for N in later documents.
 
     Status: met, not_met, partly or no_evidence (never guessed). Floors
@@ -201,6 +203,7 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
       zongjie audit --format json -o 审计.json
       zongjie audit --format html -o 审计报告.html
       zongjie audit --save --db reports.db     # the audits table, for zongjie serve and export
+      zongjie audit --status not_met --status partly --entity 广东
     """
     from zongjie.analysis.audit import audit
     from zongjie.analysis.export import AUDIT_COLUMNS, audit_html, audit_rows, to_csv, to_json, to_xlsx
@@ -211,6 +214,8 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
     store = _open_store(db)
     with store:
         result = audit(store, entity=entity, period=period, indicator=indicator)
+    if statuses:
+        result = {"pairs": [p for p in result["pairs"] if p["status"] in statuses]}
     pairs = result["pairs"]
     if fmt == "json":
         _emit(to_json(result) + "\n", output)

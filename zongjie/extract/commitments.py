@@ -96,6 +96,13 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
     return out
 
 
+def _concrete(text: str) -> bool:
+    """A figure (a time alone, or the framing count of 四个年活动, is not enough)."""
+    from zongjie.extract.quantities import find_quantities
+
+    return bool(find_quantities(text))
+
+
 def _checkable(text: str) -> bool:
     """A clause a later report can confirm or deny: a number, a time, a deliverable."""
     return bool(re.search(r"\d", text) or _rules().cn_count.search(text)
@@ -241,7 +248,10 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
         in_heading = section is not None and section.heading_end is not None and sentence.start < section.heading_end
         # the title, or a heading that only names the part (二、下半年工作打算), is no promise;
         # the rest of its sentence may be (…以下几点打算：一是…；二是…)
-        name_only = in_heading and (sentence.section == 0 or bool(role_of(section.heading or "")))
+        heading = section.heading or "" if section is not None else ""
+        # (a line that opens a plan part and promises a figure is a promise too:
+        # 下半年将重点做好家庭医生签约工作，签约率力争达到40%)
+        name_only = in_heading and (sentence.section == 0 or (bool(role_of(heading)) and not _concrete(heading)))
         next_year = in_plan and plan_year is not None and plan_year != doc.meta.year
         if in_plan and looks_back(doc, sentence):
             continue  # 过去五年，…城镇新增就业超过6000万人 in a plan part reports the past
@@ -285,7 +295,12 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
 
 
 def _inherited(doc: Document, section: Section, next_year: bool = False) -> tuple[str | None, bool]:
-    """Walk up from a section to the plan headings above it; the first that names a period decides."""
+    """Walk up from a section to the plan headings above it; the first that names a period decides.
+
+    The title heads a plan document (2024年工作要点): its period is the last
+    resort. A part that names no period (下一步工作打算) under a title of another
+    kind has none.
+    """
     idx = doc.sections.index(section)
     level = section.level + 1
     for s in reversed(doc.sections[: idx + 1]):
@@ -295,7 +310,7 @@ def _inherited(doc: Document, section: Section, next_year: bool = False) -> tupl
         deadline, named = _heading_deadline(doc, s, next_year)
         if named:
             return deadline, True
-        if level <= 1:
+        if level <= 1 and doc.meta.doc_type != "plan":
             break
     return None, False
 

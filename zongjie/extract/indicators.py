@@ -15,6 +15,7 @@ The word lists and rules (naming and kind) live in rules/indicators.yaml, with e
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from collections.abc import Sequence
@@ -43,13 +44,16 @@ RULE_RIGHT_CLAUSE = "indicator.name_right_clause.v1"
 RULE_FROM_TO = "indicator.name_from_to.v1"
 RULE_FUND = "indicator.name_fund_after.v1"
 RULE_MODIFIER = "indicator.name_shared_modifier.v1"
+RULE_CLAUSE_SUBJECT = "indicator.name_clause_subject.v1"
 
 _LIST_SEP = "、"
+_PEOPLE = frozenset({"名", "人", "位"})
 
 
 @dataclass(frozen=True)
 class _Rules:
     boundary: re.Pattern[str]
+    aside: re.Pattern[str]
     copula: re.Pattern[str]
     leading: re.Pattern[str]
     weak_left: re.Pattern[str]
@@ -78,6 +82,8 @@ class _Rules:
     from_to: re.Pattern[str]
     fund_after: re.Pattern[str]
     shared_modifier: re.Pattern[str]
+    clause_copula: re.Pattern[str]
+    clause_verb: re.Pattern[str]
     scope_word: re.Pattern[str]
     count_units: frozenset[str]
 
@@ -97,7 +103,7 @@ def _rules() -> _Rules:
         return rx
 
     return _Rules(
-        boundary=part("boundary"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
+        boundary=part("boundary"), aside=part("aside"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
         person_end=part("person_end"), money_verb=part("money_verb"), preposition=part("preposition"),
         rate_head=part("rate_head"), owner_end=part("owner_end"), retro=part("retro"),
         counters=frozenset(str(rs.data["counters"])), right_stop=frozenset(str(rs.data["right_stop"]).split()),
@@ -109,7 +115,8 @@ def _rules() -> _Rules:
         clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
         light_verb=re.compile(rs.by_id(RULE_RIGHT_CLAUSE).options["light_verb"]),
         scope_item=regex(RULE_SCOPE), from_to=regex(RULE_FROM_TO), fund_after=regex(RULE_FUND),
-        shared_modifier=regex(RULE_MODIFIER), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
+        shared_modifier=regex(RULE_MODIFIER), clause_copula=regex(RULE_CLAUSE_SUBJECT),
+        clause_verb=re.compile(rs.by_id(RULE_CLAUSE_SUBJECT).options["verb"]), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
         per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
         count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
     )
@@ -130,16 +137,21 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
 
     ``keep_list`` keeps an enumeration (城镇职工、居民参保率) whole, for 分别.
     """
-    lo = max(floor, start - 40)
+    lo = max(floor, start - (60 if keep_list else 40))
     window = text[lo:start]
     cut = 0
-    for m in _rules().boundary.finditer(window):
+    # a short aside inside a name is no boundary: 每千人口执业（助理）医师数
+    scan = _rules().aside.sub(lambda m: "字" * len(m.group(0)), window)
+    for m in _rules().boundary.finditer(scan):
         cut = m.end()
     window = window[cut:]
-    name = _strip_copula(re.sub(r"(?:每年|年度|年|每)$", "", window.rstrip()))
-    name = re.sub(r"^(?:和|及|与|以及|或|还|也|又)", "", name)
-    lead = _rules().leading.match(name)
+    # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
+    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每人(?:每年)?|每年|年度|年|每)$", "", window.rstrip()))
     offset = lo + cut
+    conj = re.match(r"(?:和|及(?!时)|与|以及|或|还|也|又)", name)  # 及时率 keeps its 及
+    if conj:
+        name, offset = name[conj.end():], offset + conj.end()
+    lead = _rules().leading.match(name)
     if lead:
         name, offset = name[lead.end():], offset + lead.end()
     # an enumeration before the name (A、B、C类) belongs to the list, not this item
@@ -153,14 +165,15 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     if m and m.end() < len(name):
         name, offset = name[m.end():], offset + m.end()
     # X和Y率: the number belongs to the last of the joined names
-    m = re.match(r".*(?:和|及|与)(?=[\u4e00-\u9fa5]{2,}$)", name)
+    m = re.match(r".*(?:和|及(?!时)|与)(?=[\u4e00-\u9fa5]{2,}$)", name)
     if m and re.search(r"(?:率|比例|比重|数)$", name):
         name, offset = name[m.end():], offset + m.end()
     if len(name) < 2 or _rules().weak_left.match(name):
         return "", offset + len(name)
-    if len(name) > 24:
-        offset += len(name) - 24
-        name = name[-24:]
+    cap = 48 if keep_list else 24  # a list holds several names
+    if len(name) > cap:
+        offset += len(name) - cap
+        name = name[-cap:]
     return name, offset
 
 
@@ -187,7 +200,7 @@ class Words:
         return out
 
 
-def right_name(text: str, end: int, limit: int, cut: Words | None = None) -> tuple[str, int]:
+def right_name(text: str, end: int, limit: int, cut: Words | None = None, unit: str | None = None) -> tuple[str, int]:
     """The noun phrase after a counted quantity (7个|基层医疗卫生单位).
 
     ``cut``: the document's words, if segmented already; the window after the
@@ -208,8 +221,8 @@ def right_name(text: str, end: int, limit: int, cut: Words | None = None) -> tup
     head_start = end
     if "的" in phrase:
         i = phrase.rfind("的")
-        if _rules().owner_end.search(phrase[:i]):
-            phrase = phrase[:i]  # 20个临床质控中心的技术指导作用: the centres are counted
+        if _rules().owner_end.search(phrase[:i]) or (unit in _PEOPLE and _rules().person_end.search(phrase[:i])):
+            phrase = phrase[:i]  # 20个临床质控中心的技术指导作用, ****名从业人员的健康检查: those are counted
         else:
             phrase, head_start = phrase[i + 1:], end + i + 1  # 72个省统一规划的村卫生所
     if len(phrase) < 2 or not re.match(r"[\u4e00-\u9fa5A-Za-z“(（]", phrase):
@@ -358,9 +371,16 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, s
         j = i + 1
         while j < len(quantities) and re.fullmatch(r"\s*(?:、|和|及|与|,|，)\s*", text[quantities[j - 1].end: quantities[j].start]):
             group.append(j)
+            if quantities[j].comparison is None and q.comparison is not None:
+                # 分别增长10.9%、10.4%: the second is as much a change as the first
+                quantities[j] = dataclasses.replace(quantities[j], comparison=q.comparison)
             j += 1
         subject, _ = left_name(text, q.start - len(m.group(0)), 0, keep_list=True)
-        items = [s for s in re.split(r"[、和及与]", subject) if s]
+        if _COMPARED_ONLY.fullmatch(subject):
+            subject = ""  # 与去年同期比分别增长6%和4.5%: nothing named, the figures before are
+        items = [s for s in subject.split("、") if s]  # 信息传输软件和信息技术服务业、租赁和商务服务业…
+        if len(items) != len(group):
+            items = [s for s in re.split(r"[、和及与]", subject) if s]
         verb = m.group(0)[2:]
         prev_end, prev_names = last_group
         if not items and verb and len(prev_names) == len(group) >= 2 and prev_end <= q.start \
@@ -373,7 +393,8 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, s
         first = group[0] - len(group)
         if len(items) <= 1 and (verb or items) and len(group) >= 2 and first >= 0 \
                 and not re.search(r"[。；;！？\n]", text[quantities[first].start:q.start]) \
-                and all(re.search(r"^[^，,]*[、和及与][^，,]*$", text[quantities[k].end:quantities[k + 1].start])
+                and all(re.search(r"^[^，,]*[、和及与][^，,]*$" if items else r"^[^。；;]*$",
+                                  text[quantities[k].end:quantities[k + 1].start])
                         for k in range(first, group[0] - 1)):
             # 分别增长6.7%、39.6% or 规范管理率分别为82%、79% after as many figures:
             # each is said of the figure in the same place
@@ -383,22 +404,39 @@ def _distributed(doc: Document, quantities: list[Quantity]) -> tuple[dict[int, s
         if len(items) != len(group) or len(group) < 2:
             continue
         last = items[-1]
-        # the shared head: the last item's tail after the words the first item does not have
-        head = last
-        for k in range(len(last)):
-            if last[k:] and not items[0].endswith(last[k:]):
-                head = last[k:]
-                break
-        head = re.sub(r"^[\u4e00-\u9fa5]{0,2}?(?=(?:参保率|参合率|覆盖率|比例|比率|率|人数|数))", "", head) or head
+        head = _shared_head(items[0], last)
+        # 高技术制造业、装备制造业增加值分别增长8.9%、7.7%: each is a change
+        change = verb if _CHANGE_END.search(verb) else ""
         for idx, item in zip(group, items, strict=True):
             # no shared head (能耗和二氧化碳排放分别降低): each item is a whole name
-            names[idx] = item if head == last or item.endswith(head) else item + head
+            names[idx] = (item if head == last or item.endswith(head) else item + head) + change
         last_group = (quantities[group[-1]].end, [names[idx] for idx in group])
     return names, follows
 
 
-_COMPARED_TO = re.compile(r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年)")
-_CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升)$")
+def _shared_head(first: str, last: str) -> str:
+    """The head the items of a list share, written once after the last one.
+
+    高技术制造业、装备制造业增加值 → 增加值 (the first item's end, 制造业, is found
+    in the last, and what follows it there is the head); 城镇职工、居民参保率 →
+    参保率. The last item whole when nothing is shared.
+    """
+    for n in range(min(len(first), len(last) - 1), 1, -1):
+        i = last.rfind(first[-n:])
+        if i >= 0 and i + n < len(last):
+            return last[i + n:]
+    head = last
+    for k in range(len(last)):
+        if last[k:] and not first.endswith(last[k:]):
+            head = last[k:]
+            break
+    return re.sub(r"^[\u4e00-\u9fa5]{0,2}?(?=(?:参保率|参合率|覆盖率|比例|比率|率|人数|数))", "", head) or head
+
+
+_COMPARED_ONLY = re.compile(r"(?:与|和|较|比)?(?:上年|去年)?(?:同期)?(?:相)?比?|同比|环比")
+_COMPARED_TO = re.compile(
+    r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年|与(?:上年|去年)(?:同期)?相?比|同期相?比)")
+_CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升|缩短|延长)$")
 
 
 def _elided_base(name: str) -> str:
@@ -418,7 +456,7 @@ def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_s
     if prev.sentence != s_idx or not prev.name:
         return ""
     # a comma, or a short verb and a comma (赤字率拟按4%左右安排、比上年提高1个百分点)
-    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*", text[prev.end:name_start]):
+    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*(?:与|和|较|比)?(?:去年|上年)?", text[prev.end:name_start]):
         return ""
     return _CHANGE_END.sub("", prev.name)
 
@@ -457,6 +495,32 @@ def per_head_suspects(found: Sequence[Indicator]) -> list[int]:
     return out
 
 
+def _clause_subject(text: str, floor: int, num_start: int) -> tuple[str, int, str] | None:
+    """The subject of the clause before, where this one holds only a copula (，达到了300元).
+
+    筹资标准大幅提高，达到了年人均300元 → 筹资标准: the clause before must hold
+    no figure, and its subject ends where its verb or adverb begins.
+    """
+    R = _rules()
+    left = text[floor:num_start]
+    m = re.search(r"[，,]([^，,。；;：:\n]*)$", left)
+    if not m or not m.group(1).strip() or not R.clause_copula.fullmatch(m.group(1)):
+        return None
+    before = left[:m.start()]
+    b = max((x.end() for x in R.boundary.finditer(before)), default=0)
+    clause = before[b:]
+    if re.search(r"[\d０-９xX*＊]", clause):
+        return None
+    verb = R.clause_verb.search(clause)
+    subject = clause[:verb.start()] if verb else ""
+    lead = R.leading.match(subject)
+    start = floor + b + (lead.end() if lead else 0)
+    subject = subject[lead.end():] if lead else subject
+    if len(subject) < 2 or R.weak_left.match(subject):
+        return None
+    return subject, start, RULE_CLAUSE_SUBJECT
+
+
 def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None = None) -> list[Indicator]:
     """Name every quantity of a document and decide actual or target.
 
@@ -484,7 +548,7 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             name, name_start = left_name(text, q.start, floor)
             counted = (q.unit or "")[:1] in _rules().counters and len(q.unit or "") <= 2
             if counted:
-                rname, rstart = right_name(text, q.end, limit, cut)
+                rname, rstart = right_name(text, q.end, limit, cut, q.unit)
                 if rname:
                     name, name_start, rule = rname, rstart, RULE_RIGHT
             if rule == RULE_LEFT and q.unit in ("元", None):
@@ -526,6 +590,17 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 cname, cstart = right_clause(text, q.end, limit)
                 if cname:
                     name, name_start, rule = cname, cstart, RULE_RIGHT_CLAUSE
+            if not name and (subject := _clause_subject(text, floor, num_start)):
+                # 筹资标准大幅提高，达到了年人均300元: the clause before names what reached it
+                name, name_start, rule = subject
+            if not name and q.unit == "%" and text[q.end:q.end + 1] == "的":
+                # 全市共有**%的村屯将粪堆、柴草移至村外: the share of those the clause speaks of
+                cname, cstart = right_clause(text, q.end + 1, limit)
+                if cname:
+                    name, name_start, rule = cname + "比例", None, RULE_RIGHT_CLAUSE
+            if not name and prev and prev.name and prev.end == num_start:
+                # 传染病12种386例: a second figure right after the first counts the same thing
+                name, name_start = prev.name, prev.name_start
             if not name:
                 # 、x% after a named one: the list continues the previous name
                 if re.search(r"[、和]\s*$", text[max(floor, num_start - 2):num_start]) and prev_name:
@@ -536,6 +611,8 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             subject = _elided_subject(text, out, s_idx, name_start)
             if subject:
                 name, rule = subject + _COMPARED_TO.sub("", name), RULE_ELIDED
+        if name_start is not None and text[name_start:name_start + len(name)] != name:
+            name_start = None  # a name made up from several places (国内生产总值 + 增长): no single span
         kind = "target" if kind_rule(doc, sentence, q) in _TARGET_RULES else "actual"
         out.append(Indicator(
             start=q.start, end=q.end, name=name, value=q.value, unit=q.unit, kind=kind, rule=f"{q.rule}+{rule}",
@@ -545,7 +622,7 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
         ))
         prev_name = name
     for idx, (antecedent, verb) in follows.items():
-        own = re.sub(r"^分别", "", out[idx].name)
+        own = _COMPARED_TO.sub("", out[idx].name.replace("分别", ""))
         if out[antecedent].name and (not own or own == verb or _rules().elided.match(own)):
             out[idx].name, out[idx].name_start, out[idx].name_end = _elided_base(out[antecedent].name) + verb, None, None
             out[idx].rule = out[idx].rule.rsplit("+", 1)[0] + "+" + RULE_SHARED

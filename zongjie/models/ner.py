@@ -344,7 +344,6 @@ def add_model_entities(text: str, rule_entities: list[Any], indicator_spans: Ite
             return rule_entities
         units = _clauses_around(text, cues)
     model = find_entities(text, folder, units)
-    model = find_entities(text, folder, units)
     kept = set(additions(text, rules, [(m.start, m.end, m.label) for m in model], labels))
     added = [m for m in model if (m.start, m.end, m.label) in kept]
     return sorted(rule_entities + added, key=lambda x: (x.start, x.end))

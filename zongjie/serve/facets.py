@@ -113,28 +113,30 @@ class ZongjieFacet(Facet):
 
 
 def filter_arguments(request: Any, table: str | None, tables: set[str]) -> FilterArguments | None:
-    """WHERE clauses for the ``_zj_<dimension>=value`` arguments the facets add."""
+    """WHERE clauses for the ``_zj_<dimension>=value`` arguments the facets add.
+
+    Values of one dimension are alternatives (``_zj_duplicate=原件 has copies&_zj_duplicate=唯一 unique``:
+    every document but the reposts); different dimensions all apply.
+    """
     where, params, described = [], {}, []
-    for key in request.args.keys():
-        if not key.startswith(PARAM):
+    for arg in request.args.keys():
+        if not arg.startswith(PARAM) or not table:
             continue
-        dimension = key[len(PARAM):]
-        for i, value in enumerate(request.args.getlist(key)):
-            name = f"zj_{dimension}_{i}"
-            if dimension in DOCUMENT_DIMENSIONS:
-                expr = DOCUMENT_DIMENSIONS[dimension][1]
-                if not table:
-                    continue
-                key = "id" if table == "documents" else "document_id"
-                where.append(f"{key} IN (SELECT d.id FROM documents d WHERE {expr} = :{name})")
-                described.append(f"{DOCUMENT_DIMENSIONS[dimension][0]} = {value}")
-            elif dimension == "canonical" and table == "indicators":
-                canon = _canonical_sql("indicator_canonical" in tables, "indicators")
-                where.append(f"{canon} = :{name}")
-                described.append(f"{CANONICAL[0]} = {value}")
-            else:
-                continue
-            params[name] = value
+        dimension = arg[len(PARAM):]
+        values = request.args.getlist(arg)
+        names = [f"zj_{dimension}_{i}" for i in range(len(values))]
+        alternatives = ", ".join(f":{name}" for name in names)
+        if dimension in DOCUMENT_DIMENSIONS:
+            label, expr = DOCUMENT_DIMENSIONS[dimension]
+            column = "id" if table == "documents" else "document_id"
+            where.append(f"{column} IN (SELECT d.id FROM documents d WHERE {expr} IN ({alternatives}))")
+        elif dimension == "canonical" and table == "indicators":
+            label = CANONICAL[0]
+            where.append(f"{_canonical_sql('indicator_canonical' in tables, 'indicators')} IN ({alternatives})")
+        else:
+            continue
+        described.append(f"{label} = {' or '.join(values)}")
+        params.update(zip(names, values, strict=True))
     if not where:
         return None
     return FilterArguments(where, params=params, human_descriptions=described)

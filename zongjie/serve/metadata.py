@@ -116,7 +116,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "text": "句子 · the sentence as written",
             "words": "分词 · what is indexed: the sentence cut into words by jieba, inner words added",
         },
-        facets=_BY_DOCUMENT,
+        facets=[*_BY_DOCUMENT, {"zongjie": "duplicate"}],  # reposts: the same sentences again
     ),
     "quantities": _table(
         "数量", "Quantities",

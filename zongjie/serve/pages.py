@@ -191,7 +191,15 @@ def document(conn: sqlite3.Connection, document_id: str, *, span: tuple[int, int
         lo = max(0, min(lo, hi - CONTEXT_CHARS))
         if span:
             hi = max(hi, min(len(text), span[1]))
-    pieces = _document_pieces(text, lo, hi, span, marks or [])
+    # the sentence around a fact, shaded lightly: a figure read in its sentence
+    context = None
+    if span is not None and span[0] < span[1] and "sentences" in tables(conn):
+        found = conn.execute(
+            'SELECT start, "end" FROM sentences WHERE document_id = ? AND start <= ? AND "end" >= ? '
+            "ORDER BY start DESC LIMIT 1", [document_id, span[0], span[1]]).fetchone()
+        if found and (found[0], found[1]) != span:
+            context = (max(lo, found[0]), min(hi, found[1]))
+    pieces = _document_pieces(text, lo, hi, span, marks or [], context=context)
     counts = {}
     present = tables(conn)
     for table in ("indicators", "commitments", "quantities", "times", "entities"):
@@ -220,9 +228,12 @@ def document(conn: sqlite3.Connection, document_id: str, *, span: tuple[int, int
 
 
 def _document_pieces(text: str, lo: int, hi: int, span: tuple[int, int] | None,
-                     marks: list[tuple[int, int]]) -> list[tuple[str, str | None]]:
-    """``text[lo:hi]`` cut at every boundary of the span and the marks, each run labelled."""
+                     marks: list[tuple[int, int]], *,
+                     context: tuple[int, int] | None = None) -> list[tuple[str, str | None]]:
+    """``text[lo:hi]`` cut at every boundary of the span, the marks and the context, each run labelled."""
     cuts = {lo, hi}
+    if context:
+        cuts.update(x for x in context if lo <= x <= hi)
     if span:
         cuts.update(x for x in span if lo <= x <= hi)
     marks = [(max(a, lo), min(b, hi)) for a, b in marks if a < b and b > lo and a < hi]
@@ -238,6 +249,8 @@ def _document_pieces(text: str, lo: int, hi: int, span: tuple[int, int] | None,
         label = "zj-word" if in_mark else ("zj-span" if in_span else None)
         if in_mark and in_span:
             label = "zj-span zj-word"
+        if label is None and context is not None and context[0] <= a and b <= context[1]:
+            label = "zj-context"
         out.append((text[a:b], label))
     return out
 

@@ -46,6 +46,12 @@ _DOCUMENT_COLUMNS = {
     "target_document_id": ("target_start", "target_end"),
     "result_document_id": ("result_start", "result_end"),
 }
+# a value column → the column holding its unit (units differ from row to row: 元, %, 人)
+_UNIT_COLUMNS = {
+    "value": "unit", "value_max": "unit",
+    "target_value": "target_unit", "target_value_max": "target_unit",
+    "result_value": "result_unit",
+}
 # an audit's status, in both languages
 STATUS_LABELS = {"met": "完成 met", "not_met": "未完成 not met", "partly": "部分完成 partly",
                  "no_evidence": "无证据 no evidence"}
@@ -195,6 +201,12 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         if isinstance(label, str) and label:
             return _span_link(row, keys, column, *_DOCUMENT_COLUMNS[column], label=label, css="zj-fact-doc")
         return None
+    if column in _UNIT_COLUMNS and _UNIT_COLUMNS[column] in keys and (
+            isinstance(value, int | float) and not isinstance(value, bool)):
+        unit = _raw(row[_UNIT_COLUMNS[column]])
+        if isinstance(unit, str) and unit:
+            return Markup(f'{value:,.10g}<span class="zj-unit"> {escape(unit)}</span>')
+        return None
     if not isinstance(value, str) or not value:
         return None
     if table == "documents" and column == "title" and "id" in keys:
@@ -239,11 +251,18 @@ def extra_css_urls(view_name: str) -> list[str]:
 
 
 @hookimpl
-def menu_links(datasette: Any) -> list[dict[str, str]]:
-    return [
-        {"href": f"{PREFIX}/search", "label": "全文检索 · Search"},
-        {"href": f"{PREFIX}/charts", "label": "指标图表 · Charts"},
-    ]
+def menu_links(datasette: Any) -> Any:
+    async def links() -> list[dict[str, str]]:
+        out = [
+            {"href": f"{PREFIX}/search", "label": "全文检索 · Search"},
+            {"href": f"{PREFIX}/charts", "label": "指标图表 · Charts"},
+        ]
+        db = datasette.get_database()
+        if await db.table_exists("audits"):
+            out.append({"href": f"/{urllib.parse.quote(db.name)}/audits", "label": "目标审计 · Audits"})
+        return out
+
+    return links
 
 
 @hookimpl
@@ -307,7 +326,9 @@ async def search_page(datasette: Any, request: Any) -> Response:
         {"query": query, "year": year, "result": result, "hits": hits, "database": db.name,
          "prefix": PREFIX, "duplicates": duplicates,
          "with_duplicates": f"{PREFIX}/search?" + urllib.parse.urlencode(
-             {"q": query, **({"year": year} if year is not None else {}), "dups": "1"})},
+             {"q": query, **({"year": year} if year is not None else {}), "dups": "1"}),
+         "without_duplicates": f"{PREFIX}/search?" + urllib.parse.urlencode(
+             {"q": query, **({"year": year} if year is not None else {})})},
         request=request,
     ))
 

@@ -82,7 +82,7 @@ def test_revise_drops_a_retrospective_marker_commitment_and_unmarks_its_target(m
                     "二、下半年工作打算\n力争建档率达到90%。")[0]
     facts = extract(doc, entities=False)
     assert any("争取上级支持" in c.text for c in facts.commitments)  # what the rules say
-    # the cross-validated ACHIEVED (0.85) is not reached by this short sentence; the
+    # the cross-validated ACHIEVED (0.9) is not reached by this short sentence; the
     # mechanism is what is tested here, the threshold by the test above
     monkeypatch.setattr(roles, "ACHIEVED", 0.5)
     indicators, commitments = roles.revise(doc, facts.indicators, facts.commitments)
@@ -100,12 +100,10 @@ def test_overrule_thresholds_are_the_cross_validated_ones():
     chosen = roles.choose_thresholds()
     assert chosen["not_forward"]["threshold"] == roles.NOT_FORWARD
     assert chosen["achieved"]["threshold"] == roles.ACHIEVED
-    assert chosen["not_forward"]["accuracy"] > chosen["not_forward"]["rules_accuracy"]
-    # since the goal words moved to rules/indicators.yaml (努力 needs a goal verb, 稳预期
-    # and 人均预期寿命 are no goals…) the rules are unsure of fewer sentences, and decide
-    # them as well as the classifier: it must never do worse
-    assert chosen["achieved"]["accuracy"] >= chosen["achieved"]["rules_accuracy"]
-    assert all(case["sentences"] >= 25 for case in chosen.values())
+    # the overrules never do worse than the rules they overrule (as the rules
+    # improve, a tie is possible: then the higher threshold, overruling less)
+    for case in chosen.values():
+        assert case["accuracy"] >= case["rules_accuracy"] and case["sentences"] >= 25
 
 
 # --- named entities ---

@@ -310,6 +310,12 @@ def test_search_does_not_match_across_word_boundaries(health_db):
     assert health_db.search("生签") == []
 
 
+def test_search_a_word_then_a_long_word(health_db):
+    """A long word becomes a bracketed OR group; beside another word it must still be valid FTS5."""
+    hits = health_db.search("达到 家庭医生签约覆盖率")
+    assert [h.text for h in hits] == [SIGNING]
+
+
 def test_search_marks_words_in_original_text(health_db):
     (hit,) = health_db.search("家庭医生", year=2023)
     assert hit.snippet == "全面推行[家庭医生]式服务。"

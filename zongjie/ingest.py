@@ -52,7 +52,7 @@ from zongjie.extract.pipeline import PIPELINE_VERSION, extract
 from zongjie.schema.store import FileInfo, Prepared, Store, prepare_document
 
 BATCH_DOCS = 64  # documents per transaction, at most
-BATCH_SECONDS = 1.0  # and at most this long between commits
+BATCH_SECONDS = 0.25  # and at most this long between commits: readers see progress (WAL commits are cheap)
 MAX_AHEAD = 64  # files dispatched beyond the one the writer waits for
 MAX_BUFFER = 256 * 1024**2  # bytes of results held for files the writer has not reached
 MAX_FAILED_KEPT = 1000  # IngestReport.failed_files keeps the first ones; every error is in ingest_errors

@@ -101,7 +101,7 @@ def _print_report(report: Any, db: str) -> None:
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Read and extract on this Dask cluster instead (pip install 'zongjie[dask]').")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Documents per transaction (default 64, or one second's worth): smaller shows readers "
+              help="Documents per transaction (default 64, or 0.25 s worth): smaller shows readers "
                    "progress sooner, larger writes faster.")
 def ingest_cmd(paths: tuple[str, ...], db: str, quiet: bool, no_entities: bool, workers: int | None,
                scheduler: str | None, batch_size: int | None) -> None:

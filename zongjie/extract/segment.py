@@ -113,6 +113,8 @@ def fts_query(query: str) -> str:
 
     >>> fts_query("家庭医生签约")
     '("家庭医生签约" OR NEAR("家庭医生" "签约", 8))'
+    >>> fts_query("医保 家庭医生签约")
+    '"医保" AND ("家庭医生签约" OR NEAR("家庭医生" "签约", 8))'
     """
     tok = tokenizer()
     clauses = []
@@ -128,7 +130,8 @@ def fts_query(query: str) -> str:
             clauses.append("(" + quoted + " OR " + near + ")")
         else:
             clauses.append(quoted)
-    return " ".join(clauses)
+    # AND spelled out: FTS5 reads a phrase next to a bracketed group as a syntax error
+    return " AND ".join(clauses)
 
 
 def _quote(term: str) -> str:

@@ -189,7 +189,7 @@ TAG = model_tag("roles")
 # - a figure that only a goal word made a target outside a plan part becomes
 #   actual when P(achievement) of its sentence is at least ACHIEVED.
 NOT_FORWARD = 0.75
-ACHIEVED = 0.9  # the goal-word rules now decide most of these sentences as well as the classifier
+ACHIEVED = 0.9
 THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 _FORWARD = ("commitment", "target")
 

@@ -120,6 +120,10 @@ def test_normalize(raw, clean):
         pytest.param("二〇一九年第一季度工作汇报\n……", "二〇一九年第一季度工作汇报", 2019, False, "Q1", "report", id="chinese-year-quarter"),
         pytest.param("市卫生局“三好一满意”活动阶段性工作总结\n按照《2011年工作要点》……《2011年方案》……", "市卫生局“三好一满意”活动阶段性工作总结", 2011, False, "other", "summary", id="year-from-body"),
         pytest.param("全区卫生服务工作总结范文\n今年……", "全区卫生服务工作总结", None, False, "FY", "summary", id="no-year-site-suffix"),
+        pytest.param("第十二届全国人民代表大会第三次会议关于政府工作报告的决议\n第十二届全国人民代表大会第三次会议听取和审议了……",
+                     "第十二届全国人民代表大会第三次会议关于政府工作报告的决议", 2015, False, "FY", "other", id="npc-resolution"),
+        pytest.param("政府工作报告\n在第一届全国人民代表大会第一次会议上\n……", "政府工作报告", 1954, False, "FY", "report",
+                     id="npc-session-year"),
     ],
 )
 def test_meta(text, title, year, masked, period, doc_type):

@@ -27,6 +27,8 @@ _SITE_SUFFIX = re.compile(r"(?:范文(?:大全)?|\d+字|[(（](?:[一二三四�
 # what kind of document a title names; the first that matches wins, so a
 # summary with a plan part (工作总结及下半年工作计划) stays a summary
 _DOC_TYPES = [
+    # the congress's resolution on a report (关于政府工作报告的决议) is none of them
+    ("other", re.compile(r"的(?:决议|决定)$")),
     ("summary", re.compile(r"总结|年报|工作年度报告|年度报告|决算")),
     ("report", re.compile(r"工作报告|讲话|汇报|报告|致辞|发言")),
     ("plan", re.compile(r"计划|打算|要点|安排|思路|规划|方案|预算")),
@@ -45,6 +47,29 @@ _DELIVERS = re.compile(
     r"我代表(?P<org>国务院|中华人民共和国国务院|[\u4e00-\u9fa5]{0,10}?人民政府)[，,]?\s*向(?:大会|[\u4e00-\u9fa5]{0,20}会议)"
     r"(?:作|做|报告)(?:政府工作)"
 )
+
+
+# 第十二届全国人民代表大会第三次会议 met in 2015: each NPC's first session and year
+_NPC_SESSION = re.compile(r"第(?P<term>[一二三四五六七八九十]+)届全国人民代表大会第(?P<session>[一二三四五六七八九十]+)次会议")
+_NPC_FIRST_YEAR = {1: 1954, 2: 1959, 3: 1964, 4: 1975, 5: 1978, 6: 1983, 7: 1988, 8: 1993, 9: 1998,
+                   10: 2003, 11: 2008, 12: 2013, 13: 2018, 14: 2023}
+
+
+def _cn_small(text: str) -> int:
+    """一 … 九十九 (the numbers of congresses and sessions)."""
+    tens, _, ones = text.rpartition("十")
+    if "十" not in text:
+        return "一二三四五六七八九".index(text) + 1
+    return ("一二三四五六七八九".index(tens) + 1 if tens else 1) * 10 + ("一二三四五六七八九".index(ones) + 1 if ones else 0)
+
+
+def _npc_year(text: str) -> int | None:
+    """The year of a national congress session named in ``text`` (第十二届…第三次会议 → 2015)."""
+    m = _NPC_SESSION.search(text)
+    if not m:
+        return None
+    first = _NPC_FIRST_YEAR.get(_cn_small(m.group("term")))
+    return first + _cn_small(m.group("session")) - 1 if first else None
 
 
 def _year_of(text: str) -> int | None:
@@ -92,6 +117,9 @@ def find_year(title: str | None, doc: Document, hints: dict[str, Any] | None = N
     m = _SPEECH_DATE.search(head)
     if m:
         return int(m.group(1)), False
+    year = _npc_year(title or "") or _npc_year(head)
+    if year:
+        return year, False
     # a body that names one year again and again reports on it (今年 = 2011 where
     # 《关于印发2011年…工作要点的通知》 is this year's plan); a lone mention proves nothing
     years = Counter(int(y) for y in _YEAR.findall(doc.text))

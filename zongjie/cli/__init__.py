@@ -369,9 +369,11 @@ def _demo_compare_and_audit(store: Any, db: str) -> None:
         counts = by_entity.setdefault(row["entity"], dict.fromkeys(STATUSES, 0))
         for status in STATUSES:
             counts[status] += row[status]
-    click.echo(f"  {'entity':10s} " + " ".join(f"{s:>11s}" for s in STATUSES))
+    # as wide as the longest name (in terminal cells: a Chinese character takes two)
+    width = max([analysis._width(safe(e)) for e in by_entity] + [10])
+    click.echo(f"  {analysis._pad('entity', width)} " + " ".join(f"{s:>11s}" for s in STATUSES))
     for entity, counts in sorted(by_entity.items(), key=lambda kv: -sum(kv[1].values())):
-        click.echo(f"  {analysis._pad(safe(entity), 10)} " + " ".join(f"{counts[s]:>11d}" for s in STATUSES))
+        click.echo(f"  {analysis._pad(safe(entity), width)} " + " ".join(f"{counts[s]:>11d}" for s in STATUSES))
     click.echo("  " + analysis.status_counts(pairs))
     click.secho("\nNext", bold=True)
     click.echo(f"  zongjie audit --db {db} --format html -o 审计报告.html    # every pair with both quotes, offline")

@@ -255,7 +255,7 @@ def run_stages(archive: Path, db: Path, *, entities: bool) -> dict:
                     facts = extract(doc, entities=entities)
                     t["extract"] += time.perf_counter() - t0
                     t0 = time.perf_counter()
-                    prepared = prepare_document(doc, facts.as_dict())
+                    prepared = prepare_document(doc, facts.as_dict(), cut=facts.cut)
                     sig = signature(doc.text)
                     if store.add_document(doc, file_info=info, pipeline_version=PIPELINE_VERSION, prepared=prepared):
                         save_signature(store, doc.id, sig)

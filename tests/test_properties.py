@@ -175,14 +175,35 @@ def test_the_whole_pipeline_grounds_every_fact(text):
     docs = read_text(text)
     assume(docs)
     for doc in docs:
-        facts = extract(doc, entities=False).as_dict()
+        result = extract(doc, entities=False)
+        facts = result.as_dict()
         for kind, items in facts.items():
             for f in items:
                 if hasattr(f, "start") and hasattr(f, "end"):
                     assert 0 <= f.start <= f.end <= len(doc.text), (kind, f)
                     if isinstance(getattr(f, "text", None), str):
                         assert doc.text[f.start : f.end] == f.text, (kind, f)
-        prepare_document(doc, facts)  # raises StoreError on any offset or sentence the store would refuse
+        prepared = prepare_document(doc, facts)  # raises StoreError on any offset or sentence the store would refuse
+        # the index words taken from extraction's cut are those of the sentence segmented alone
+        assert prepare_document(doc, facts, cut=result.cut).words == prepared.words
+
+
+# what jieba cuts into runs (CJK, ASCII letters and digits, +#&._%-) and what it cuts alone, line ends
+SEGMENT_CHARS = [*REPORT_CHARS, *"abcXYZ+#&_", "\r\n", "\r", "家庭医生", "签约服务", "中华人民共和国", "卫生健康委员会"]
+
+
+@PROPS
+@given(st.lists(st.sampled_from(SEGMENT_CHARS), max_size=60).map("".join), st.lists(st.integers(0, 200), max_size=12))
+def test_index_words_from_the_document_cut_are_those_of_each_sentence_alone(text, cuts):
+    """``fts_texts`` reuses the document's cut only where it gives exactly ``fts_text`` of the span."""
+    from zongjie.extract.segment import fts_text, fts_texts, words
+
+    points = sorted({0, len(text), *(c % (len(text) + 1) for c in cuts)})
+    spans = list(zip(points, points[1:], strict=False)) + [(a, b) for a in points for b in points if a < b][:8]
+    expected = [fts_text(text[a:b]) for a, b in spans]
+    assert fts_texts(text, spans, words(text)) == expected
+    assert fts_texts(text, spans) == expected
+    assert fts_texts(text, spans, ["not", "its", "cut"]) == expected
 
 
 # --- decoding ------------------------------------------------------------------

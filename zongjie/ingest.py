@@ -143,7 +143,7 @@ def process_document(doc: Document, *, entities: bool = True) -> DocResult:
     except Exception as exc:  # an extractor bug must not lose the document or stop the batch
         extract_error = (getattr(exc, "reason", "unexpected"), type(exc).__name__, str(exc))
     try:
-        prepared = prepare_document(doc, facts.as_dict() if facts else None)
+        prepared = prepare_document(doc, facts.as_dict() if facts else None, cut=facts.cut if facts else None)
     except StoreError as exc:  # an offset outside the text: the store would refuse the document
         prepared = None
         store_error = (exc.reason, type(exc).__name__, str(exc))

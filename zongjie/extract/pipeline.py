@@ -28,6 +28,9 @@ class Facts:
     indicators: list[Indicator] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    # the document's jieba cut (``segment.words(doc.text)``), kept so that the
+    # store's index reuses it instead of segmenting every sentence again
+    cut: list[str] | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, list[Any]]:
         return {
@@ -68,4 +71,4 @@ def extract(doc: Document, *, entities: bool = True, models: bool = True) -> Fac
             names = [(i.name_start, i.name_end) for i in indicators if i.name_start is not None and i.name_end]
             sentences = [(s.start, s.end) for s in doc.sentences]
             found_entities = ner.add_model_entities(text, found_entities, names, units=sentences or None)
-    return Facts(quantities, times, indicators, commitments, found_entities)
+    return Facts(quantities, times, indicators, commitments, found_entities, cut=cut)

@@ -7,11 +7,13 @@ leak into every other user of jieba in the process, spaCy's zh segmenter and
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import os
 import tempfile
 import warnings
+from collections.abc import Sequence
 from importlib import resources
 
 with warnings.catch_warnings():
@@ -20,6 +22,9 @@ with warnings.catch_warnings():
     import jieba
 
 LEXICONS = ("health", "government", "finance")
+# the runs of characters jieba segments on their own (CJK, ASCII letters and digits, +#&._%-);
+# every other character is a word by itself. None: a jieba without it, nothing is reused
+_RUN_CHAR = getattr(jieba, "re_han_default", None)
 
 
 def _lexicon_lines(name: str) -> list[str]:
@@ -82,15 +87,60 @@ def fts_text(text: str) -> str:
     >>> fts_text("家庭医生式服务")
     '家庭医生式服务 家庭 家庭医生 医生 服务'
     """
-    tok = tokenizer()
+    return _index_words(tokenizer(), tokenizer().lcut(text, HMM=True))
+
+
+def _index_words(tok: jieba.Tokenizer, cut: Sequence[str]) -> str:
     out = []
-    for word in tok.lcut(text, HMM=True):
+    for word in cut:
         if not word.strip():
             continue
         out.append(word)
         if len(word) > 2:
             out.extend(_inner_words(tok, word))
     return " ".join(out)
+
+
+def fts_texts(text: str, spans: Sequence[tuple[int, int]], cut: Sequence[str] | None = None) -> list[str]:
+    """``fts_text(text[start:end])`` for each span, reusing ``cut`` (``words(text)``) where that is exact.
+
+    jieba cuts each run of "word" characters (CJK, ASCII letters and digits,
+    ``+#&._%-``) on its own and every other character alone, so the words of
+    a span that begins and ends where a run begins or ends are exactly the
+    words of the whole text's cut inside it. A span that cuts a run in two is
+    segmented again, as is every span when ``cut`` is missing or is not a
+    cut of ``text``.
+
+    >>> t = "家庭医生式服务。签约率85%"
+    >>> fts_texts(t, [(0, 8), (8, 14), (2, 6)], words(t)) == [fts_text(t[0:8]), fts_text(t[8:14]), fts_text(t[2:6])]
+    True
+    """
+    tok = tokenizer()
+    if cut is None or _RUN_CHAR is None or sum(map(len, cut)) != len(text) or "".join(cut) != text:
+        return [fts_text(text[a:b]) for a, b in spans]
+    starts = []
+    pos = 0
+    for word in cut:
+        starts.append(pos)
+        pos += len(word)
+    n = len(text)
+
+    def edge(i: int) -> bool:  # no run of word characters goes across i
+        return i <= 0 or i >= n or not (_RUN_CHAR.match(text[i - 1]) and _RUN_CHAR.match(text[i]))
+
+    out = []
+    for a, b in spans:
+        if not (edge(a) and edge(b)):
+            out.append(fts_text(text[a:b]))
+            continue
+        # words wholly inside [a, b); a word across an edge is only ever "\r\n", which the index drops
+        i = bisect.bisect_left(starts, a)
+        j = bisect.bisect_left(starts, b)
+        inside = cut[i:j]
+        if j > i and starts[j - 1] + len(cut[j - 1]) > b:
+            inside = cut[i : j - 1]
+        out.append(_index_words(tok, inside))
+    return out
 
 
 def _inner_words(tok: jieba.Tokenizer, word: str) -> list[str]:

@@ -45,7 +45,7 @@ from sqlite_utils import Database
 
 from zongjie.corpus.document import Document
 from zongjie.errors import BadQuery, StoreBusy, StoreError, StoreFull
-from zongjie.extract.segment import fts_query, fts_text, words_with_offsets
+from zongjie.extract.segment import fts_query, fts_texts, words_with_offsets
 from zongjie.schema.migrations import check_version, latest_version, migrate
 
 try:
@@ -907,8 +907,14 @@ class Prepared:
     facts: dict[str, list[tuple[int | None, dict[str, Any]]]]
 
 
-def prepare_document(doc: Document, facts: Mapping[str, Sequence[Any]] | None) -> Prepared:
+def prepare_document(
+    doc: Document, facts: Mapping[str, Sequence[Any]] | None, *, cut: Sequence[str] | None = None
+) -> Prepared:
     """Check ``doc``'s offsets and ``facts`` and segment its sentences for the index.
+
+    ``cut``: the jieba cut of ``doc.text`` that extraction made (``Facts.cut``);
+    the index words of a sentence are then taken from it where that gives
+    exactly ``fts_text(sentence.text)`` (see ``segment.fts_texts``).
 
     Raises:
         StoreError: an offset outside the text, an unknown kind of fact…
@@ -960,7 +966,7 @@ def prepare_document(doc: Document, facts: Mapping[str, Sequence[Any]] | None) -
             check_span(f"{kind}[{j}] ({getattr(fact, 'rule', '?')})", fact.start, fact.end)
             rows.append((sentence_of(fact), _FACT_ROW[kind](fact, doc.text)))
         out[kind] = rows
-    return Prepared(words=[fts_text(s.text) for s in doc.sentences], facts=out)
+    return Prepared(words=fts_texts(doc.text, [(s.start, s.end) for s in doc.sentences], cut), facts=out)
 
 
 _prepare = prepare_document  # the name tests/test_properties.py knows

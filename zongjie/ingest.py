@@ -598,7 +598,7 @@ def ingest(
 
         >>> with zongjie.Store("zongjie.db") as store:          # doctest: +SKIP
         ...     report = ingest(["reports/"], store, workers=4)
-        >>> report.documents, dict(report.errors)
+        >>> report.documents, dict(report.errors)                # doctest: +SKIP
         (31, {})
     """
     report = IngestReport()

@@ -4,7 +4,7 @@ Magic bytes win over the extension: a .doc that is really a .docx (WPS saves
 those) is read as a docx, and binary junk named .txt is refused rather than
 stored as mojibake.
 
-    >>> detect_format(Path("2025年上海市政府工作报告.docx"))
+    >>> detect_format(Path("2025年上海市政府工作报告.docx"))   # doctest: +SKIP
     'docx'
 
 Formats returned: ``docx``, ``doc``, ``wps``, ``odt``, ``zip``, ``pdf``,

@@ -13,9 +13,9 @@ line confidence weighted by characters, so that one long badly read paragraph
 counts more than a short well read heading.
 
     >>> result = ocr_pages(pdf, [1, 2])       # doctest: +SKIP
-    >>> result.lines[1][:2]
+    >>> result.lines[1][:2]                   # doctest: +SKIP
     ['淮安市洪泽区人民政府', '2024年政府信息公开工作年度报告']
-    >>> round(result.confidence, 3)
+    >>> round(result.confidence, 3)           # doctest: +SKIP
     0.991
 """
 

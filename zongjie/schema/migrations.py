@@ -20,7 +20,7 @@ Tables are ``STRICT`` (SQLite ≥ 3.37): a float column refuses text, so a
 broken extractor fails loudly instead of storing ``"3000余"`` as a value.
 
     >>> latest_version()
-    5
+    6
 """
 
 from __future__ import annotations

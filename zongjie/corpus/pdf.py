@@ -28,6 +28,7 @@ that every block has one page.
 
 from __future__ import annotations
 
+import ctypes
 import re
 from pathlib import Path
 
@@ -62,6 +63,7 @@ _SPACED_NUMBER = re.compile(rf"(?:(?<=[{_CJK}])[ \t]*|^[ \t]*)(\d[\d.,%％]*)[ \
 _PAGE_NUMBER_STRICT = re.compile(
     r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)$"
 )
+_NARROW = re.compile(r"[\x00-\u2e7f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -168,24 +170,63 @@ def _may_hold_table(page, pdfium) -> bool:
     positions; the frame WPS draws around body text is a stack of
     full-width rectangles and has neither.
     """
-    paths = []
-    for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_PATH], max_depth=2):
-        paths.append(obj)
-        if len(paths) > 5000:
-            break
+    paths = _path_objects(page, pdfium, limit=5001)
     if len(paths) < TABLE_PATH_THRESHOLD:
         return False
     vertical_rules = 0
     starts = set()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for obj in paths:
-        left, bottom, right, top = obj.get_bounds()
-        if right - left < 3 and top - bottom > 3:
+        if not pdfium.raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        width, height = right.value - left.value, top.value - bottom.value
+        if width < 3 and height > 3:
             vertical_rules += 1
-        elif right - left >= 3 and top - bottom >= 3:
-            starts.add(round(left / 5))
+        elif width >= 3 and height >= 3:
+            starts.add(round(left.value / 5))
         if vertical_rules >= 2 or len(starts) >= 3:
             return True
     return False
+
+
+def _path_objects(page, pdfium, limit: int) -> list:
+    """The page's path objects and those of its forms (one level down), in
+    content order, at most ``limit``.
+
+    pdfium's own calls, not ``page.get_objects()``: that wraps every object
+    of the page (text runs too, hundreds of them) in a Python object, which
+    cost more than reading the page's text.
+    """
+    raw = pdfium.raw
+    paths: list = []
+
+    def walk(count, get, parent, descend: bool) -> None:
+        n = count(parent)
+        if n < 0:
+            raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise pdfium.PdfiumError("Failed to get pageobject.")
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                paths.append(obj)
+                if len(paths) >= limit:
+                    raise _Enough
+            elif kind == raw.FPDF_PAGEOBJ_UNKNOWN:
+                raise pdfium.PdfiumError("Failed to determine pageobject type.")
+            elif kind == raw.FPDF_PAGEOBJ_FORM and descend:
+                walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, False)
+
+    try:
+        walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, True)
+    except _Enough:
+        pass
+    return paths
+
+
+class _Enough(Exception):
+    pass
 
 
 def _open_plumber(path: Path):
@@ -301,7 +342,8 @@ def _strip_furniture(segments, furniture: set[str]) -> None:
 
 
 def _width(line: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+    """Display width: characters above U+2E7F (CJK) count two."""
+    return len(line) + len(_NARROW.sub("", line))
 
 
 def join_lines(lines: list[str]) -> list[str]:
@@ -314,13 +356,14 @@ def join_lines(lines: list[str]) -> list[str]:
     """
     if not lines:
         return []
-    widths = sorted(_width(line) for line in lines)
-    full = widths[int(0.9 * (len(widths) - 1))] if len(lines) >= 4 else 0
+    widths = [_width(line) for line in lines]
+    ranked = sorted(widths)
+    full = ranked[int(0.9 * (len(ranked) - 1))] if len(lines) >= 4 else 0
     paragraphs: list[list[str]] = [[lines[0]]]
-    for prev, line in zip(lines, lines[1:], strict=False):
+    for prev, width, line in zip(lines, widths, lines[1:], strict=False):
         ends = (
             _SENTENCE_END.search(prev)
-            or (full and _width(prev) < SHORT_LINE_SHARE * full)
+            or (full and width < SHORT_LINE_SHARE * full)
             or _NUMBERED_HEADING.match(line)
         )
         if ends:

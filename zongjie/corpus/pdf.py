@@ -176,8 +176,9 @@ def _may_hold_table(page, pdfium) -> bool:
     vertical_rules = 0
     starts = set()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    get_bounds = _raw_calls(pdfium.raw)[5]
     for obj in paths:
-        if not pdfium.raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        if not get_bounds(obj, left, bottom, right, top):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
         width, height = right.value - left.value, top.value - bottom.value
         if width < 3 and height > 3:
@@ -189,18 +190,22 @@ def _may_hold_table(page, pdfium) -> bool:
     return False
 
 
-def _path_objects(page, pdfium, limit: int) -> list:
-    """The page's path objects and those of its forms (one level down), in
-    content order, at most ``limit``.
+def _path_objects(page, pdfium, limit: int) -> list[int]:
+    """Handles of the page's path objects and those of its forms (one level
+    down), in content order, at most ``limit``.
 
     pdfium's own calls, not ``page.get_objects()``: that wraps every object
-    of the page (text runs too, hundreds of them) in a Python object, which
-    cost more than reading the page's text.
+    of the page (text runs too, a thousand on a page of LibreOffice text) in
+    a Python object, which cost more than reading the page's text. The
+    calls are typed with plain addresses (no pointer object made per call)
+    and keep the GIL (each is a few instructions).
     """
-    raw = pdfium.raw
-    paths: list = []
+    count_page, get_page_obj, get_type, count_form, get_form_obj, _ = _raw_calls(pdfium.raw)
+    path_type, form_type, unknown = (pdfium.raw.FPDF_PAGEOBJ_PATH, pdfium.raw.FPDF_PAGEOBJ_FORM,
+                                     pdfium.raw.FPDF_PAGEOBJ_UNKNOWN)
+    paths: list[int] = []
 
-    def walk(count, get, parent, descend: bool) -> None:
+    def walk(count, get, parent: int, descend: bool) -> None:
         n = count(parent)
         if n < 0:
             raise pdfium.PdfiumError("Failed to get number of pageobjects.")
@@ -208,21 +213,44 @@ def _path_objects(page, pdfium, limit: int) -> list:
             obj = get(parent, i)
             if not obj:
                 raise pdfium.PdfiumError("Failed to get pageobject.")
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_PATH:
+            kind = get_type(obj)
+            if kind == path_type:
                 paths.append(obj)
                 if len(paths) >= limit:
                     raise _Enough
-            elif kind == raw.FPDF_PAGEOBJ_UNKNOWN:
+            elif kind == unknown:
                 raise pdfium.PdfiumError("Failed to determine pageobject type.")
-            elif kind == raw.FPDF_PAGEOBJ_FORM and descend:
-                walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, False)
+            elif kind == form_type and descend:
+                walk(count_form, get_form_obj, obj, False)
 
     try:
-        walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, True)
+        walk(count_page, get_page_obj, ctypes.cast(page.raw, ctypes.c_void_p).value, True)
     except _Enough:
         pass
     return paths
+
+
+_RAW_CALLS: tuple | None = None
+
+
+def _raw_calls(raw) -> tuple:
+    global _RAW_CALLS
+    if _RAW_CALLS is None:
+        fn = ctypes.PYFUNCTYPE
+        vp, int_ = ctypes.c_void_p, ctypes.c_int
+
+        def typed(func, restype, *argtypes):
+            return fn(restype, *argtypes)(ctypes.cast(func, vp).value)
+
+        _RAW_CALLS = (
+            typed(raw.FPDFPage_CountObjects, int_, vp),
+            typed(raw.FPDFPage_GetObject, vp, vp, int_),
+            typed(raw.FPDFPageObj_GetType, int_, vp),
+            typed(raw.FPDFFormObj_CountObjects, int_, vp),
+            typed(raw.FPDFFormObj_GetObject, vp, vp, ctypes.c_ulong),
+            typed(raw.FPDFPageObj_GetBounds, int_, vp, *[ctypes.POINTER(ctypes.c_float)] * 4),
+        )
+    return _RAW_CALLS
 
 
 class _Enough(Exception):

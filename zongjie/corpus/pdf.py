@@ -63,6 +63,8 @@ _SPACED_NUMBER = re.compile(rf"(?:(?<=[{_CJK}])[ \t]*|^[ \t]*)(\d[\d.,%％]*)[ \
 _PAGE_NUMBER_STRICT = re.compile(
     r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)$"
 )
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
 _NARROW = re.compile(r"[\x00-\u2e7f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -319,11 +321,11 @@ def _segments(page, textpage, text: str, tables) -> list[tuple[str, list[str]]]:
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.split("\n") if line.strip()]
+    return [line for line in map(str.strip, text.split("\n")) if line]
 
 
 def _norm(line: str) -> str:
-    return re.sub(r"\s+", "", re.sub(r"\d+", "#", line))
+    return _SPACES.sub("", _DIGITS.sub("#", line))
 
 
 def _edges(segments, n: int = 3) -> tuple[list[str], list[str]]:

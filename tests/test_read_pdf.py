@@ -175,3 +175,19 @@ def test_encrypted_pdf(tmp_path):
     with pytest.raises(EncryptedFile) as e:
         read_pdf(tmp_path / "in.pdf")
     assert e.value.reason == "encrypted"
+
+
+def test_table_check_without_raw_pdfium_calls_reads_the_same(monkeypatch):
+    """The table check calls pdfium through ctypes for speed; if a pypdfium2 release
+    changes its raw bindings, the public (slower) way must give the same document."""
+    from zongjie.corpus import pdf
+
+    path = DATA / "gov-info-disclosure-2024-wps.pdf"
+    fast = read_pdf(path)
+
+    def unavailable(raw):
+        raise AttributeError("no raw ctypes function here")
+
+    monkeypatch.setattr(pdf, "_raw_calls", unavailable)
+    slow = read_pdf(path)
+    assert [(b.text, b.kind, b.page) for b in slow.blocks] == [(b.text, b.kind, b.page) for b in fast.blocks]

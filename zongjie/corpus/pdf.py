@@ -29,6 +29,7 @@ that every block has one page.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 from pathlib import Path
 
@@ -172,21 +173,36 @@ def _may_hold_table(page, pdfium) -> bool:
     positions; the frame WPS draws around body text is a stack of
     full-width rectangles and has neither.
     """
+    try:
+        calls = _raw_calls(pdfium.raw)
+    except (AttributeError, TypeError, ValueError):
+        # a pypdfium2 whose raw bindings are not plain ctypes functions: the slower, public way
+        objs = list(itertools.islice(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_PATH], max_depth=2), 5001))
+        return _grid((obj.get_bounds() for obj in objs), len(objs))
     paths = _path_objects(page, pdfium, limit=5001)
-    if len(paths) < TABLE_PATH_THRESHOLD:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+
+    def bounds():
+        for obj in paths:
+            if not calls[5](obj, left, bottom, right, top):
+                raise pdfium.PdfiumError("Failed to locate pageobject.")
+            yield left.value, bottom.value, right.value, top.value
+
+    return _grid(bounds(), len(paths))
+
+
+def _grid(bounds, count: int) -> bool:
+    """Whether the bounds (left, bottom, right, top) of a page's ``count`` paths draw a grid."""
+    if count < TABLE_PATH_THRESHOLD:
         return False
     vertical_rules = 0
     starts = set()
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    get_bounds = _raw_calls(pdfium.raw)[5]
-    for obj in paths:
-        if not get_bounds(obj, left, bottom, right, top):
-            raise pdfium.PdfiumError("Failed to locate pageobject.")
-        width, height = right.value - left.value, top.value - bottom.value
+    for left, bottom, right, top in bounds:
+        width, height = right - left, top - bottom
         if width < 3 and height > 3:
             vertical_rules += 1
         elif width >= 3 and height >= 3:
-            starts.add(round(left.value / 5))
+            starts.add(round(left / 5))
         if vertical_rules >= 2 or len(starts) >= 3:
             return True
     return False

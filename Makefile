@@ -12,12 +12,12 @@ DB     ?= zongjie.db
 APT_PACKAGES := libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test system-deps venv dev lint score bench fuzz clean
+.PHONY: demo test system-deps browser-deps venv dev lint score bench fuzz clean
 
 demo: system-deps venv
 	$(BIN)/zongjie demo --db $(DB)
 
-test: system-deps dev
+test: system-deps browser-deps dev
 	$(BIN)/python -m pytest -q
 
 system-deps:
@@ -25,6 +25,14 @@ system-deps:
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing="$$missing fonts-wqy-microhei"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# the browser tests of zongjie serve drive Debian's Chromium (not needed by the demo)
+browser-deps:
+	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -x /usr/bin/chromedriver ] || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \

@@ -5,7 +5,7 @@ store made by ``zongjie ingest``. Screenshots go to ``$ZONGJIE_SCREENSHOTS``
 (default: the test's temporary directory) as test artefacts.
 
 Never ``playwright install``: the browser is Debian's ``chromium`` package
-(``make system-deps``), launched with flags that keep it off the network.
+(``make browser-deps``, part of ``make test``), launched with flags that keep it off the network.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pytest
 
 CHROMIUM = os.environ.get("ZONGJIE_CHROMIUM", "/usr/bin/chromium")
 if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (make system-deps)", allow_module_level=True)
+    pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (make browser-deps)", allow_module_level=True)
 pytest.importorskip("datasette", reason="Datasette is not installed: pip install 'zongjie[serve]'")
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
 

@@ -229,3 +229,14 @@ def test_plan_opener_without_heading():
     structure(doc)
     last = doc.sentences[-1]
     assert doc.sections[last.section].role == "plan"
+
+
+def test_document_id_follows_its_text():
+    """The id is cached (the store reads it once a row), but never outlives the text it hashes."""
+    import hashlib
+
+    (doc,) = clean_text("2023年卫生局上半年工作总结\n今年以来，我局……")
+    first = doc.id
+    assert doc.id == first == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:32]
+    doc.text = doc.text + "补记。"
+    assert doc.id == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:32] != first

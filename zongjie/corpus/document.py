@@ -122,12 +122,16 @@ class Document:
     # how scanned pages were read: {"engine", "dpi", "confidence", "pages": {page: confidence}}
     ocr: dict[str, Any] | None = None
 
+    # (text, id) of the last hash: the store reads the id once a row, and hashing
+    # megabytes of text each time cost the writer 40% of add_document
+    _id_of: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def id(self) -> str:
         """A content hash: the same text from the same place is the same document."""
-        h = hashlib.sha256()
-        h.update(self.text.encode("utf-8"))
-        return h.hexdigest()[:32]
+        if self._id_of is None or self._id_of[0] is not self.text:
+            self._id_of = (self.text, hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32])
+        return self._id_of[1]
 
     def page_at(self, offset: int) -> int | None:
         for start, end, page in self.pages:

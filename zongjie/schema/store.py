@@ -528,7 +528,7 @@ class Store:
         pipeline_version: str,
     ) -> None:
         meta = doc.meta
-        doc_id = doc.id  # a sha256 of the whole text each time it is read: once, not once a row
+        doc_id = doc.id
         conn.execute(
             """
             INSERT INTO documents (
@@ -707,11 +707,9 @@ class Store:
         Files that failed are not "seen": the next run retries them (the cause,
         a missing converter say, may be gone).
         """
-        row = self.db.execute(
-            "SELECT size, mtime FROM files WHERE path = ? AND status = 'ok'", (path,)
-        ).fetchone()
+        known = self.known_file(path)
         # stat mtimes go through float; allow for rounding in the caller
-        return row is not None and row[0] == size and abs(row[1] - mtime) < 1e-6
+        return known is not None and known["size"] == size and abs(known["mtime"] - mtime) < 1e-6
 
     # -- reading ------------------------------------------------------------
 
@@ -967,9 +965,6 @@ def prepare_document(
             rows.append((sentence_of(fact), _FACT_ROW[kind](fact, doc.text)))
         out[kind] = rows
     return Prepared(words=fts_texts(doc.text, [(s.start, s.end) for s in doc.sentences], cut), facts=out)
-
-
-_prepare = prepare_document  # the name tests/test_properties.py knows
 
 
 def _common(f: Any) -> dict[str, Any]:

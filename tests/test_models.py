@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from zongjie import read_text
 from zongjie.cli import cli
-from zongjie.models import model_dir, model_tag, roles
+from zongjie.models import VERSIONS, model_dir, model_tag, roles
 
 # --- sentence roles ---
 
@@ -55,11 +55,12 @@ def test_train_roles_reproduces_the_shipped_model(tmp_path):
     result = CliRunner().invoke(cli, ["train", "roles", "--output", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     shipped, rebuilt = model_dir("roles"), tmp_path
-    assert (shipped / "vocabulary.txt").read_text("utf-8") == (rebuilt / "vocabulary.txt").read_text("utf-8")
+    for name in ("model.json", "vocabulary.txt"):
+        assert (shipped / name).read_bytes() == (rebuilt / name).read_bytes(), name
     with np.load(shipped / "weights.npz") as a, np.load(rebuilt / "weights.npz") as b:
         for key in ("idf", "coef", "intercept"):
-            assert np.allclose(a[key], b[key], atol=1e-5), key
-    assert json.loads((rebuilt / "model.json").read_text("utf-8"))["version"] == 1
+            assert np.array_equal(a[key], b[key]), key
+    assert json.loads((rebuilt / "model.json").read_text("utf-8"))["version"] == VERSIONS["roles"]
 
 
 def test_evaluate_roles_prints_precision_recall_f1_per_label():
@@ -71,39 +72,113 @@ def test_evaluate_roles_prints_precision_recall_f1_per_label():
         p, r, f1, n = row.split()[1:]
         assert 0 <= float(p) <= 1 and 0 <= float(r) <= 1 and 0 <= float(f1) <= 1 and int(n) > 0
     macro = next(line for line in lines if line.split()[:1] == ["macro"])
-    assert float(macro.split()[3]) >= 0.6  # held-apart macro F1 (0.70 when measured)
+    assert float(macro.split()[3]) >= 0.65  # held-apart macro F1 (0.73 when measured)
+    for genre in roles.GENRES:  # and the same per genre: reports, work summaries
+        assert any(line.split()[:1] == [genre] for line in lines), genre
 
 
-def test_revise_drops_a_retrospective_marker_commitment_and_unmarks_its_target(monkeypatch):
-    """积极争取…完成投资: the rules read 争取 as a promise; the sentence reports a result."""
+def test_labelled_summaries_are_marked_as_authored_and_apart_from_the_report_sentences():
+    reports = roles.load_examples(roles.data_path("roles.jsonl"))
+    summaries = roles.load_examples(roles.data_path("roles-authored.jsonl"))
+    assert len(summaries) >= 200 and {e.source for e in summaries} == {"authored"}
+    assert "authored" not in {e.source for e in reports}
+    assert {e.label for e in summaries} == set(roles.LABELS)
+    assert len(roles.load_examples()) == len(reports) + len(summaries)
+
+
+@pytest.mark.parametrize(
+    ("text", "weak"),
+    [
+        pytest.param("积极争取省级文化惠民工程", True, id="zhengqu"),
+        pytest.param("年内共举办校长专题培训班4期", True, id="nian-nei"),
+        pytest.param("计划建成投产大中型项目118个", True, id="jihua"),
+        pytest.param("体检工作将于近期全部结束", False, id="jiang-yu"),  # 将于 says the future: not overruled
+        pytest.param("明年春天可投入使用，争取年底完成", False, id="mingnian-and-zhengqu"),
+        pytest.param("力争全年完成交通固定资产投资15亿元", False, id="lizheng"),
+        pytest.param("全年新增城镇就业5.2万人", False, id="no-marker"),
+    ],
+)
+def test_only_clauses_with_weak_future_markers_alone_may_be_overruled(text, weak):
+    assert roles.weak_only(text) is weak
+
+
+def _summary():
+    # not a labelled sentence: 积极争取 + a programme, as summaries report work done
+    return read_text("2023年文体局上半年工作总结\n一、上半年工作\n今年以来，我局积极争取省级体育公园试点，"
+                     "全县新建社区健身点12个。新体育馆将于9月投入使用。\n"
+                     "二、下半年工作打算\n力争经常参加体育锻炼人数比例达到40%。")[0]
+
+
+def test_revise_drops_a_marker_commitment_that_reports_work_done():
+    """积极争取…: the rules read 争取 as a promise; in the review part of a summary it reports work done."""
     from zongjie.extract.pipeline import extract
 
-    doc = read_text("2023年卫生局上半年工作总结\n一、上半年工作\n今年以来，我局积极争取上级支持，完成投资3000万元，取得了明显成效。\n"
-                    "二、下半年工作打算\n力争建档率达到90%。")[0]
-    facts = extract(doc, entities=False)
-    assert any("争取上级支持" in c.text for c in facts.commitments)  # what the rules say
-    # the cross-validated ACHIEVED (0.9) is not reached by this short sentence; the
-    # mechanism is what is tested here, the threshold by the test above
-    monkeypatch.setattr(roles, "ACHIEVED", 0.5)
-    indicators, commitments = roles.revise(doc, facts.indicators, facts.commitments)
-    assert [c.text for c in commitments] == ["力争建档率达到90%"]
-    money = next(i for i in indicators if i.unit == "元")
-    assert money.kind == "actual" and money.rule.endswith("+" + model_tag("roles"))
-    plan = next(i for i in indicators if i.unit == "%")
+    doc = _summary()
+    facts = extract(doc, entities=False, models=False)
+    texts = [c.text for c in facts.commitments]
+    assert any("积极争取" in t for t in texts) and any("将于9月" in t for t in texts)  # what the rules say
+    _, commitments = roles.revise(doc, facts.indicators, list(facts.commitments))
+    kept = [c.text for c in commitments]
+    assert not any("积极争取" in t for t in kept)
+    assert any("将于9月" in t for t in kept)  # 将于: a future in its grammar, left to the rules
+    assert any("体育锻炼" in t for t in kept)  # plan parts stay with the rules
+
+
+class _Says:
+    """A stand-in model that reads every text as one label (the mechanism, not the classifier)."""
+
+    labels = list(roles.LABELS)
+
+    def __init__(self, label):
+        self.label = label
+        self.seen = []
+
+    def predict_proba(self, texts):
+        self.seen += list(texts)
+        return np.array([[1.0 if label == self.label else 0.0 for label in self.labels] for _ in texts])
+
+
+def test_revise_never_drops_a_plan_clause_or_a_strong_marker_and_classifies_only_the_unsure():
+    from zongjie.extract.pipeline import extract
+
+    doc = _summary()
+    facts = extract(doc, entities=False, models=False)
+    model = _Says("achievement")
+    _, commitments = roles.revise(doc, facts.indicators, list(facts.commitments), model=model)
+    assert [c.text for c in commitments] == [c.text for c in facts.commitments if "积极争取" not in c.text]
+    # only the weak-marker clause and the sentences of targets outside plan parts were read
+    assert [t for t in model.seen if "积极争取" in t] and not [t for t in model.seen if "将于9月" in t]
+
+
+def test_revise_turns_a_goal_word_target_outside_plan_parts_into_actual_and_records_the_model():
+    from zongjie.extract.pipeline import extract
+
+    doc = read_text("2023年统计局工作总结\n一、主要工作\n确保联网直报率达到100%，全年入库企业15家。\n"
+                    "二、明年工作打算\n力争联网直报率达到100%。")[0]
+    facts = extract(doc, entities=False, models=False)
+    assert [i.kind for i in facts.indicators] == ["target", "target", "target"]  # what the rules say
+    # ACHIEVED (0.95, cross-validated) is high: a stand-in model that is sure tests the mechanism
+    indicators, _ = roles.revise(doc, facts.indicators, list(facts.commitments), model=_Says("achievement"))
+    review, plan = indicators[:2], indicators[2]
+    assert all(i.kind == "actual" and i.rule.endswith("+" + model_tag("roles")) for i in review)
     assert plan.kind == "target" and "model:" not in plan.rule  # plan parts stay with the rules
 
 
 @pytest.mark.slow
 def test_overrule_thresholds_are_the_cross_validated_ones():
     """NOT_FORWARD and ACHIEVED come from 5-fold cross-validation on the labelled
-    sentences the rules are unsure of, where they beat the rules."""
+    sentences the rules are unsure of, where they do no worse than the rules in
+    either genre (reports, work summaries)."""
     chosen = roles.choose_thresholds()
     assert chosen["not_forward"]["threshold"] == roles.NOT_FORWARD
     assert chosen["achieved"]["threshold"] == roles.ACHIEVED
-    # the overrules never do worse than the rules they overrule (as the rules
-    # improve, a tie is possible: then the higher threshold, overruling less)
     for case in chosen.values():
         assert case["accuracy"] >= case["rules_accuracy"] and case["sentences"] >= 25
+        assert set(case["genres"]) == set(roles.GENRES)
+        for genre in case["genres"].values():
+            assert genre["accuracy"] >= genre["rules_accuracy"]
+    # where the classifier may overrule a promise, it does better than the rules in both genres
+    assert all(g["accuracy"] > g["rules_accuracy"] for g in chosen["not_forward"]["genres"].values())
 
 
 # --- named entities ---

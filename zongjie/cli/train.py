@@ -86,10 +86,19 @@ def evaluate_cmd(name: str, model_path: str | None) -> None:
         model = roles.train(train_part)
         _print_scores(roles.scores(model, held_apart),
                       f"roles: trained on {len(train_part)}, scored on {len(held_apart)} held-apart sentences")
+        click.echo("held apart, by genre (report: government work reports; summary: work summaries):")
+        for genre in roles.GENRES:
+            part = [e for e in held_apart if roles.genre_of(e) == genre]
+            s = roles.scores(model, part)
+            click.echo(f"  {genre:12s} macro F1 {s['macro']['f1']:.3f}  accuracy {s['accuracy']['accuracy']:.3f}  "
+                       f"on {len(part)} sentences")
         click.echo("where the rules are unsure (5-fold cross-validation on all labelled sentences):")
         for case, c in roles.choose_thresholds().items():
             click.echo(f"  {case:12s} overrule at p >= {c['threshold']:.2f}: accuracy {c['accuracy']:.3f} "
                        f"(rules alone {c['rules_accuracy']:.3f}) on {c['sentences']} sentences")
+            for genre, g in c["genres"].items():
+                click.echo(f"    {genre:10s} accuracy {g['accuracy']:.3f} (rules alone {g['rules_accuracy']:.3f}) "
+                           f"on {g['sentences']} sentences")
     else:
         from zongjie.models import ner
 

@@ -18,17 +18,17 @@ from importlib import resources
 from pathlib import Path
 
 # Bump a version when the model's output can change; the folder name follows.
-VERSIONS = {"roles": 1, "ner": 1}
+VERSIONS = {"roles": 2, "ner": 1}
 SEED = 8
 
 
 def model_tag(name: str) -> str:
-    """``model:roles@1``: what a fact's ``rule`` records."""
+    """``model:roles@2``: what a fact's ``rule`` records."""
     return f"model:{name}@{VERSIONS[name]}"
 
 
 def model_dir(name: str) -> Path:
-    """The shipped model's folder (``zongjie/models/roles-v1``)."""
+    """The shipped model's folder (``zongjie/models/roles-v2``)."""
     return Path(str(resources.files("zongjie.models").joinpath(f"{name}-v{VERSIONS[name]}")))
 
 

@@ -233,7 +233,7 @@ def test_dev_gold_floors():
     assert figures["indicators"]["target_f1"] >= 0.97
     assert figures["indicators"]["values_invented_for_masked"] == 0
     assert figures["indicators"]["suspect_flagged"] >= 0.99
-    assert figures["commitments"]["f1"] >= 0.98
+    assert figures["commitments"]["f1"] >= 0.99  # 0.986 by the rules alone, 0.993 with roles.revise
     assert figures["commitments"]["deadline_accuracy"] >= 0.95
     assert figures["times"]["f1"] >= 0.97 and figures["times"]["normalised_accuracy"] >= 0.99
     assert min(figures["meta"].values()) >= 0.99

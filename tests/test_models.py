@@ -124,6 +124,28 @@ def test_revise_drops_a_marker_commitment_that_reports_work_done():
     assert any("体育锻炼" in t for t in kept)  # plan parts stay with the rules
 
 
+def test_extract_calls_the_classifier_unless_rules_only():
+    from zongjie.extract.pipeline import extract
+
+    doc = _summary()
+    with_models = [c.text for c in extract(doc, entities=False).commitments]
+    rules_only = [c.text for c in extract(doc, entities=False, models=False).commitments]
+    assert any("积极争取" in t for t in rules_only) and not any("积极争取" in t for t in with_models)
+    assert [t for t in rules_only if "积极争取" not in t] == with_models
+
+
+def test_rules_only_option_keeps_the_rules_commitments(tmp_path):
+    path = tmp_path / "summary.txt"
+    path.write_text(_summary().text, encoding="utf-8")
+    runs = {}
+    for args in ([], ["--rules-only"]):
+        result = CliRunner().invoke(cli, ["extract", "--no-entities", "--format", "json", str(path), *args],
+                                    catch_exceptions=False)
+        doc = json.loads(result.output)["documents"][0]
+        runs[bool(args)] = [doc["text"][c["start"]:c["end"]] for c in doc["commitments"]]
+    assert any("积极争取" in t for t in runs[True]) and not any("积极争取" in t for t in runs[False])
+
+
 class _Says:
     """A stand-in model that reads every text as one label (the mechanism, not the classifier)."""
 

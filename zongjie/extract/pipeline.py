@@ -45,8 +45,9 @@ class Facts:
 def extract(doc: Document, *, entities: bool = True, models: bool = True) -> Facts:
     """All facts of one document, each with offsets into ``doc.text`` and its rule id.
 
-    ``models=False`` keeps to the rules alone: no learned model adds a fact
-    (facts a model made record ``model:<name>@<version>`` in ``rule``).
+    ``models=False`` keeps to the rules alone: no learned model adds, drops or
+    changes a fact (facts a model made or changed record ``model:<name>@<version>``
+    in ``rule``).
 
     >>> from zongjie import read_text
     >>> doc = read_text("2023年上半年工作总结\\n建档62.03万人，建档率84%。")[0]
@@ -60,6 +61,12 @@ def extract(doc: Document, *, entities: bool = True, models: bool = True) -> Fac
     times = find_times(text, doc.meta.year, doc.meta.period, year_masked=doc.meta.year_masked)
     indicators = find_indicators(doc, quantities, Words(cut))
     commitments = find_commitments(doc, indicators)
+    if models:
+        # the sentence-role classifier decides where the rules are unsure (a promise
+        # marked by 争取/计划/年内… alone, a goal word outside a plan part): README, Learned models
+        from zongjie.models import roles
+
+        indicators, commitments = roles.revise(doc, indicators, commitments)
     found_entities: list[Entity] = []
     if entities:
         from zongjie.extract.entities import find_entities

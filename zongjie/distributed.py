@@ -113,7 +113,12 @@ def dask_stream(
             try:
                 results[task.index] = future.result()
             except KilledWorker as exc:
-                results[task.index] = [("crashed", f"the Dask workers reading this file died ({exc})"), DONE]
+                # every worker that ran it died (a parser's segfault, the OOM killer): Dask gave up on it
+                allowed = getattr(exc, "allowed_failures", None)
+                last = getattr(getattr(exc, "last_worker", None), "address", "?")
+                tries = f"{allowed + 1} Dask worker processes" if isinstance(allowed, int) else "the Dask workers"
+                results[task.index] = [("crashed", f"{tries} died reading this file, the last one {last} "
+                                        "(its log says why: a crash in a parser, the OOM killer?)"), DONE]
             except Exception as exc:
                 raise ClusterError(
                     f"reading {task.path} on the cluster failed: {type(exc).__name__}: {exc} "

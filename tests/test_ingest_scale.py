@@ -256,6 +256,32 @@ def test_dask_cluster_writes_exactly_what_one_process_writes(tmp_path, batch, cl
     assert table_rows(db) == table_rows(reference)
 
 
+def test_dask_cluster_stores_the_paths_as_given_like_a_local_run(tmp_path, batch, cluster, monkeypatch):
+    """`zongjie ingest batch` with a relative path: the workers (another working directory) open the
+    absolute path, the store keeps `batch/…` as the local run does; a local re-run then skips every file."""
+    from click.testing import CliRunner
+
+    from zongjie.cli import cli
+
+    folder, _, _ = batch
+    shutil.copytree(folder, tmp_path / "batch")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for db, where in (("local.db", ["--workers", "0"]), ("dask.db", ["--scheduler", cluster.scheduler_address])):
+        done = runner.invoke(cli, ["ingest", "batch", "--db", db, "-q", "--no-entities", *where])
+        assert done.exit_code == 0, done.output
+    local, dask = table_rows(tmp_path / "local.db"), table_rows(tmp_path / "dask.db")
+    assert dask == local
+    conn = sqlite3.connect(tmp_path / "dask.db")
+    sources = {r[0] for r in conn.execute("SELECT source FROM documents UNION SELECT path FROM files "
+                                          "UNION SELECT path FROM ingest_errors")}
+    conn.close()
+    assert len(sources) == 13 and all(s.startswith("batch/") for s in sources), sources
+    # the same command line without --scheduler finds every file of the Dask run already there
+    again = runner.invoke(cli, ["ingest", "batch", "--db", "dask.db", "-q", "--no-entities", "--workers", "0"])
+    assert "files: 13 (11 unchanged, skipped)" in again.output, again.output  # the 2 bad ones are retried
+
+
 def test_a_file_that_kills_its_dask_workers_costs_that_file_only(tmp_path, cluster):
     """Every worker that reads b-crash.txt dies (SIGSEGV): Dask gives up on it (KilledWorker), the batch goes on."""
     from dask.distributed import Client

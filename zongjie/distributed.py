@@ -7,9 +7,10 @@ worker); its results come back to this process as the task finishes
 at a time, so neither the cluster nor this process holds the whole archive.
 
 Requirements on the cluster: zongjie (``pip install 'zongjie[dask]'``) on
-every worker, of the same version, and the files visible at the same path on
-every worker (a shared or network file system). The store is written only
-here.
+every worker, of the same version, and the files visible at the same absolute
+path on every worker (a shared or network file system): workers are sent the
+absolute path, the store records the path as given (:attr:`Task.where`), as a
+local run does. The store is written only here.
 
 A worker that dies while reading a file is retried by Dask elsewhere; a file
 that kills workers repeatedly (``KilledWorker``) is recorded as
@@ -21,6 +22,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from zongjie.errors import ClusterError
@@ -87,14 +89,13 @@ def dask_stream(
                 if task is None:
                     exhausted = True
                     return
-                if not task.skip and not os.path.isabs(task.path):
-                    task = Task(task.index, os.path.abspath(task.path), task.skip, task.known_sha256,
-                                task.known_documents)
                 order.append(task)
                 if task.skip:
                     results[task.index] = [("skipped", None), DONE]
                 else:
-                    future = client.submit(run_task, task, entities, options, pure=False,
+                    # the worker opens the absolute path; what is stored is the path as given (see Task.where)
+                    sent = task if os.path.isabs(task.path) else replace(task, where=os.path.abspath(task.path))
+                    future = client.submit(run_task, sent, entities, options, pure=False,
                                            key=f"zongjie-ingest-{os.getpid()}-{id(order)}-{task.index}")
                     future.zongjie_task = task  # type: ignore[attr-defined]
                     futures.add(future)

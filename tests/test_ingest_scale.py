@@ -210,7 +210,7 @@ def cluster():
     # one task per worker thread, none queued behind it, so a death makes only its own file suspect
     config = {"distributed.scheduler.allowed-failures": 1, "distributed.scheduler.worker-saturation": 1.0}
     with dask.config.set(config), distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
             worker_dashboard_address=None) as local:
         yield local
 
@@ -315,6 +315,36 @@ def test_a_file_that_kills_its_dask_workers_costs_that_file_only(tmp_path, clust
         sources = sorted(Path(r[0]).name for r in store.db.execute("SELECT source FROM documents"))
     assert (again.skipped, again.added, again.errors) == (3, 1, {})
     assert sources == ["a-first.txt", "b-crash.txt", "c-middle.txt", "d-last.txt"]
+
+
+def test_a_scheduler_gone_mid_run_is_a_clear_error_and_the_next_run_completes_the_store(tmp_path, batch):
+    distributed = pytest.importorskip("dask.distributed", reason="pip install 'zongjie[dask]'")
+    from zongjie.errors import ClusterError
+
+    folder, reference, _ = batch
+    db = tmp_path / "z.db"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  worker_dashboard_address=None) as local:
+        address = local.scheduler_address
+
+        def close_cluster(path, report):
+            if report.files == 2:
+                local.close()
+
+        with Store(db) as store, pytest.raises(ClusterError, match="dropped the work mid-run") as raised:
+            ingest([folder], store, entities=False, scheduler=address, progress=close_cluster)
+    assert "(scheduler-connection-lost)" in str(raised.value) and "run the same command again" in str(raised.value)
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Store(db) as store:
+        stored = store.db.execute("SELECT count(*) FROM files WHERE status = 'ok'").fetchone()[0]
+    assert stored >= 1  # the files written before the cluster went are kept
+    with Store(db) as store:  # the next run (here in this process) does the rest
+        again = ingest([folder], store, entities=False)
+    assert again.skipped == stored
+    got, want = table_rows(db), table_rows(reference)
+    # ingest_errors is a log: a failed file is retried, and logged again, by each run
+    assert {r[2:] for r in got.pop("ingest_errors")} == {r[2:] for r in want.pop("ingest_errors")}
+    assert got == want
 
 
 def test_cli_with_an_unreachable_scheduler_is_a_clear_error(tmp_path, batch):

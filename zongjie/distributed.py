@@ -14,7 +14,9 @@ local run does. The store is written only here.
 
 A worker that dies while reading a file is retried by Dask elsewhere; a file
 that kills workers repeatedly (``KilledWorker``) is recorded as
-``worker_crashed`` and the batch goes on.
+``worker_crashed`` and the batch goes on. A scheduler that goes away mid-run
+is a :class:`ClusterError`; what was written before stays, and the next run
+continues from there.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import CancelledError
 from dataclasses import replace
 from typing import Any
 
@@ -120,6 +123,12 @@ def dask_stream(
                 tries = f"{allowed + 1} Dask worker processes" if isinstance(allowed, int) else "the Dask workers"
                 results[task.index] = [("crashed", f"{tries} died reading this file, the last one {last} "
                                         "(its log says why: a crash in a parser, the OOM killer?)"), DONE]
+            except CancelledError as exc:  # the scheduler went away (or someone cancelled our tasks there)
+                why = getattr(exc, "reason", None) or exc
+                raise ClusterError(
+                    f"the Dask cluster at {scheduler} dropped the work mid-run ({why}); the files before "
+                    f"{head.path} are stored: run the same command again once the cluster is back to continue"
+                ) from exc
             except Exception as exc:
                 raise ClusterError(
                     f"reading {task.path} on the cluster failed: {type(exc).__name__}: {exc} "

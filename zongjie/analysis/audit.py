@@ -513,7 +513,7 @@ def _lead(store: Any, t: Fact) -> str:
 
 
 def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None = None,
-                       entity: str | None = None, documents: Sequence[str] | None = None) -> list[Fact]:
+                       documents: Sequence[str] | None = None) -> list[Fact]:
     """``facts`` plus the measurable commitments that state a target of their own.
 
     A measurable commitment (with a target indicator, a value and a
@@ -522,10 +522,9 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
     target's own words give none. Any other becomes a target of the
     deadline's year.
     """
-    from zongjie.analysis.compare import _entity_arg, entity_of, in_documents
+    from zongjie.analysis.compare import entity_of, in_documents
 
     want = canonical_name(indicator).name if indicator else None
-    want_entity = _entity_arg(entity) if entity else None
     targets: dict[str, list[int]] = {}
     for i, f in enumerate(facts):
         if f.kind == "target" and f.source == "indicator":
@@ -552,8 +551,6 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
         if want is not None and canon.name != want:
             continue
         ent = entity_of(org, title)
-        if want_entity is not None and ent != want_entity:
-            continue
         if not deadline[:4].isdigit() or (year is not None and int(deadline[:4]) < year):
             continue  # a deadline before the document is a review, not a target
         try:

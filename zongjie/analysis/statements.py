@@ -116,21 +116,19 @@ def _leftover(clause: str, *, framing: bool = False) -> int:
     return len(_CJK.findall(rest))
 
 
-def find_statements(store: Any, *, entity: str | None = None,
-                    documents: Sequence[str] | None = None) -> list[Statement]:
+def find_statements(store: Any, *, documents: Sequence[str] | None = None) -> list[Statement]:
     """Every statement clause of the store (of ``documents`` only, if given), with its entity and period.
 
     The period is the one a figure in the same sentence would speak of
     (:func:`zongjie.analysis.compare.period_of`): a report's review speaks
     of the year before it.
     """
-    from zongjie.analysis.compare import _entity_arg, _sentence_years, entity_of, in_documents, period_of
+    from zongjie.analysis.compare import _sentence_years, entity_of, in_documents, period_of
 
     words = statement_words()
     verbs = [v for vs in words["verbs"].values() for v in vs]
     where = " OR ".join("s.text LIKE ?" for _ in verbs)
     years = None
-    want = _entity_arg(entity) if entity else None
     out: list[Statement] = []
     only, params = in_documents("s.document_id", documents)
     rows = store.db.execute(
@@ -141,8 +139,6 @@ def find_statements(store: Any, *, entity: str | None = None,
     )
     for sid, text, sent_start, doc_id, title, year, doc_type, period, org in rows:
         ent = entity_of(org, title)
-        if want is not None and ent != want:
-            continue
         clauses = list(_CLAUSE.finditer(text))
         for i, m in enumerate(clauses):
             clause = m.group(0).strip()

@@ -332,6 +332,7 @@ def run_cli(archive: Path, db: Path, workers: int, *, entities: bool) -> dict:
     if not entities:
         cmd.append("--no-entities")
     peak = [0, 0]
+    samples: list[tuple[float, int, int]] = []  # (seconds, total, largest), to see whether memory keeps growing
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -339,6 +340,7 @@ def run_cli(archive: Path, db: Path, workers: int, *, entities: bool) -> dict:
         while proc.poll() is None:
             total, biggest = _tree_rss(proc.pid)
             peak[0], peak[1] = max(peak[0], total), max(peak[1], biggest)
+            samples.append((time.perf_counter() - t0, total, biggest))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -349,8 +351,11 @@ def run_cli(archive: Path, db: Path, workers: int, *, entities: bool) -> dict:
     if proc.returncode != 0:
         sys.exit(f"ingest failed: {err[-2000:]}")
     docs = int(re.search(r"documents: (\d+) read", out).group(1))
+    # the peak within each tenth of the run: flat once warm means memory is bounded
+    tenths = [[s for s in samples if k * elapsed / 10 <= s[0] < (k + 1) * elapsed / 10] for k in range(10)]
     return {"workers": workers, "seconds": round(elapsed, 1), "documents": docs, "docs_per_s": round(docs / elapsed, 2),
-            "peak_rss_mb_total": round(peak[0] / 1024), "peak_rss_mb_largest_process": round(peak[1] / 1024)}
+            "peak_rss_mb_total": round(peak[0] / 1024), "peak_rss_mb_largest_process": round(peak[1] / 1024),
+            "rss_mb_total_by_tenth": [round(max(s[1] for s in t) / 1024) if t else None for t in tenths]}
 
 
 # ---------------------------------------------------------------------------
@@ -508,6 +513,8 @@ def main() -> None:
     ap.add_argument("--no-entities", action="store_true", help="skip entity recognition, in every run")
     ap.add_argument("--workers", type=int, default=None, help="workers of the parallel run (default: one per core)")
     ap.add_argument("--skip-stages", action="store_true", help="only the CLI runs (scaling, memory, FTS)")
+    ap.add_argument("--memory-only", action="store_true",
+                    help="only the parallel ingest (memory over the run) and FTS: for 100k-document archives")
     ap.add_argument("--fts-sentences", type=int, default=0, help="also time FTS on a store of this many sentences")
     ap.add_argument("--json", type=Path, help="write every figure here")
     args = ap.parse_args()
@@ -526,16 +533,21 @@ def main() -> None:
             result["archive"] = generate(archive, args.docs, args.shared)
             result["archive"]["generated_in_s"] = round(time.perf_counter() - t0, 1)
         print("archive:", json.dumps(result.get("archive", {"reused": str(archive)}), ensure_ascii=False), flush=True)
-        if not args.skip_stages:
+        if not (args.skip_stages or args.memory_only):
             result["stages"] = run_stages(archive, tmp / "stages.db", entities=entities)
             print("stages:", json.dumps(result["stages"], ensure_ascii=False, indent=1), flush=True)
-        one = run_cli(archive, tmp / "w1.db", 1, entities=entities)
-        print("workers=1:", one, flush=True)
-        many = run_cli(archive, tmp / "wn.db", cores, entities=entities)
-        print(f"workers={cores}:", many, flush=True)
-        result["scaling"] = {"one": one, "many": many, "speedup": round(one["seconds"] / many["seconds"], 2),
-                             "efficiency": round(one["seconds"] / (cores * many["seconds"]), 2)}
-        print("speedup", result["scaling"]["speedup"], "efficiency", result["scaling"]["efficiency"], flush=True)
+        if args.memory_only:
+            many = run_cli(archive, tmp / "wn.db", cores, entities=entities)
+            print(f"workers={cores}:", many, flush=True)
+            result["memory"] = many
+        else:
+            one = run_cli(archive, tmp / "w1.db", 1, entities=entities)
+            print("workers=1:", one, flush=True)
+            many = run_cli(archive, tmp / "wn.db", cores, entities=entities)
+            print(f"workers={cores}:", many, flush=True)
+            result["scaling"] = {"one": one, "many": many, "speedup": round(one["seconds"] / many["seconds"], 2),
+                                 "efficiency": round(one["seconds"] / (cores * many["seconds"]), 2)}
+            print("speedup", result["scaling"]["speedup"], "efficiency", result["scaling"]["efficiency"], flush=True)
         result["fts"] = fts_latency(tmp / "wn.db")
         print("fts:", result["fts"], flush=True)
         if args.fts_sentences:
@@ -544,7 +556,7 @@ def main() -> None:
             build_fts_store(tmp / "wn.db", big, args.fts_sentences)
             result["fts_big"] = fts_latency(big) | {"built_in_s": round(time.perf_counter() - t0, 1)}
             print("fts (big):", result["fts_big"], flush=True)
-        if (args.shared / "real").exists():
+        if (args.shared / "real").exists() and not args.memory_only:
             result["pdf"] = pdf_speed(args.shared)
             print("pdf:", result["pdf"], flush=True)
         result["machine"]["load_avg_at_end"] = os.getloadavg()

@@ -696,3 +696,33 @@ def test_cli_audit_by_status(store):
     pairs = json.loads(result.output)["pairs"]
     assert pairs and {p["status"] for p in pairs} == {"not_met"}
     assert any((p["entity"], p["indicator"], p["period"]) == ("广东省", "GDP增长", "2025") for p in pairs)
+
+
+def test_auditing_one_entity_at_a_time_changes_nothing(store, tmp_path):
+    """save_audit audits entity by entity, so that memory follows the largest entity and not the store;
+    a target only ever meets its own entity's evidence, so one pass over every document gives the same pairs.
+    The store holds 全国, 广东省 and an unnamed body (whose targets alone are read)."""
+    from zongjie.analysis.audit import _audit_entity, _entity_documents, audit_parts
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2024年工作报告\n\n今年的主要预期目标是：粮食产量达到1000万吨。\n", "utf-8")
+    (folder / "b.txt").write_text("2025年工作报告\n\n一、2024年工作回顾\n过去一年，粮食产量达到1200万吨。\n", "utf-8")
+    path = tmp_path / "z.db"
+    with Store(path) as s:
+        ingest([str(SAMPLES / "national" / "政府工作报告-2012-2013-2018-2019.jsonl"),
+                str(SAMPLES / "provincial" / "2025年广东省政府工作报告.docx"),
+                str(SAMPLES / "provincial" / "2026_广东省_政府工作报告.csv"), str(folder)], s, entities=False)
+    with Store(path, readonly=True) as s:
+        entities = [e for e, _ in _entity_documents(s)]
+        assert {"全国", "广东省", "未知"} <= set(entities)
+        parts = list(audit_parts(s))
+        assert [{p["entity"] for p in part} for part in parts if part] == [{e} for e, _ in _entity_documents(s)
+                                                                          if any(p["entity"] == e for p in
+                                                                                 audit(s)["pairs"])]
+        everything = [d for _, docs in _entity_documents(s) for d in docs]
+        key = lambda p: json.dumps(p, sort_keys=True, ensure_ascii=False)  # noqa: E731
+        # "全国" stands for any named entity: the whole store audited in one pass, as before
+        whole = _audit_entity(s, "全国", everything, None, None)
+        assert sorted(map(key, audit(s)["pairs"])) == sorted(map(key, whole))
+        assert any(p["entity"] == "未知" for p in whole) and any(p["status"] == "met" for p in whole)

@@ -8,6 +8,7 @@ cases that matter across rules (which entity wins, offsets, norms).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 import spacy
@@ -257,3 +258,33 @@ def test_one_segmentation_shared_with_naming_gives_the_same_entities():
     with_entities, without = extract(doc), extract(doc, entities=False)
     assert with_entities.indicators == without.indicators
     assert [e.text for e in with_entities.entities] == [e.text for e in find_entities(doc.text)]
+
+
+# --- the fast path (no spaCy Doc) against the spaCy pipeline ---
+
+DATA = Path(__file__).parent / "data"
+_PHRASES = ["国务院", "党中央", "全国人民代表大会", "中共中央", "全国政协", "  ", "国务", "院"]
+
+
+def _both(text: str) -> tuple[list, list]:
+    from zongjie.extract.segment import words
+
+    return find_entities(text, words(text)), entities.doc_entities(entities.entity_pipeline()(text))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.iterdir() if p.suffix in (".txt", ".docx", ".jsonl", ".html")))
+def test_words_path_finds_what_the_spacy_pipeline_finds(name):
+    from zongjie import read
+
+    docs = list(read(DATA / name))
+    assert docs
+    for doc in docs:
+        fast, pipeline = _both(doc.text)
+        assert fast == pipeline
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + _PHRASES), max_size=30))
+def test_words_path_equals_pipeline_on_generated_text(pieces):
+    fast, pipeline = _both("".join(pieces))
+    assert fast == pipeline

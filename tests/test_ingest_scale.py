@@ -204,19 +204,147 @@ def _alive(pid: int) -> bool:
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("dask.distributed", reason="pip install 'zongjie[dask]'")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  worker_dashboard_address=None) as local:
-        yield local.scheduler_address
+    import dask
+
+    # a task whose worker dies is tried on one more worker (Dask's default is 3 more: slower, same path);
+    # one task per worker thread, none queued behind it, so a death makes only its own file suspect
+    config = {"distributed.scheduler.allowed-failures": 1, "distributed.scheduler.worker-saturation": 1.0}
+    with dask.config.set(config), distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+            worker_dashboard_address=None) as local:
+        yield local
+
+
+def crash_on(filename: str):
+    """A Dask worker plugin for the tests: a worker process that starts reading ``filename`` dies of SIGSEGV.
+
+    It wraps the function the tasks call, in the worker processes only (none of it is in zongjie):
+    every worker, restarted ones included, dies on that file, as on a file that crashes a parser.
+    """
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class CrashOn(WorkerPlugin):
+        name = "zongjie-test-crash-on"
+
+        def setup(self, worker):
+            import zongjie.distributed as module
+
+            self.real = real = module.process_file
+
+            def process_file(task, **kwargs):
+                if Path(task.path).name == filename:
+                    os.kill(os.getpid(), signal.SIGSEGV)
+                return real(task, **kwargs)
+
+            module.process_file = process_file
+
+        def teardown(self, worker):
+            import zongjie.distributed as module
+
+            module.process_file = self.real
+
+    return CrashOn()
 
 
 def test_dask_cluster_writes_exactly_what_one_process_writes(tmp_path, batch, cluster):
     folder, reference, inline = batch
     db = tmp_path / "dask.db"
     with Store(db) as store:
-        report = ingest([folder], store, entities=False, scheduler=cluster, batch_docs=4)
+        report = ingest([folder], store, entities=False, scheduler=cluster.scheduler_address, batch_docs=4)
     assert (report.files, report.documents, report.added, report.errors) == (
         inline.files, inline.documents, inline.added, inline.errors)
     assert table_rows(db) == table_rows(reference)
+
+
+def test_dask_cluster_stores_the_paths_as_given_like_a_local_run(tmp_path, batch, cluster, monkeypatch):
+    """`zongjie ingest batch` with a relative path: the workers (another working directory) open the
+    absolute path, the store keeps `batch/…` as the local run does; a local re-run then skips every file."""
+    from click.testing import CliRunner
+
+    from zongjie.cli import cli
+
+    folder, _, _ = batch
+    shutil.copytree(folder, tmp_path / "batch")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for db, where in (("local.db", ["--workers", "0"]), ("dask.db", ["--scheduler", cluster.scheduler_address])):
+        done = runner.invoke(cli, ["ingest", "batch", "--db", db, "-q", "--no-entities", *where])
+        assert done.exit_code == 0, done.output
+    local, dask = table_rows(tmp_path / "local.db"), table_rows(tmp_path / "dask.db")
+    assert dask == local
+    conn = sqlite3.connect(tmp_path / "dask.db")
+    sources = {r[0] for r in conn.execute("SELECT source FROM documents UNION SELECT path FROM files "
+                                          "UNION SELECT path FROM ingest_errors")}
+    conn.close()
+    assert len(sources) == 13 and all(s.startswith("batch/") for s in sources), sources
+    # the same command line without --scheduler finds every file of the Dask run already there
+    again = runner.invoke(cli, ["ingest", "batch", "--db", "dask.db", "-q", "--no-entities", "--workers", "0"])
+    assert "files: 13 (11 unchanged, skipped)" in again.output, again.output  # the 2 bad ones are retried
+
+
+def test_a_file_that_kills_its_dask_workers_costs_that_file_only(tmp_path, cluster):
+    """Every worker that reads b-crash.txt dies (SIGSEGV): Dask gives up on it (KilledWorker), the batch goes on."""
+    from dask.distributed import Client
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name, i in (("a-first.txt", 1), ("b-crash.txt", 2), ("c-middle.txt", 3), ("d-last.txt", 4)):
+        (folder / name).write_text(_summary(i), encoding="utf-8")
+    plugin = crash_on("b-crash.txt")
+    db = tmp_path / "z.db"
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        client.register_plugin(plugin)
+        try:
+            with Store(db) as store:
+                report = ingest([folder], store, entities=False, scheduler=cluster.scheduler_address)
+                errors = store.errors()
+                files = {Path(r[0]).name: r[1:] for r in store.db.execute("SELECT path, status, reason FROM files")}
+                sources = [Path(r[0]).name for r in store.db.execute("SELECT source FROM documents ORDER BY rowid")]
+        finally:
+            client.unregister_worker_plugin(plugin.name)
+        client.wait_for_workers(2, timeout=60)
+    assert [(Path(e["path"]).name, e["reason"]) for e in errors] == [("b-crash.txt", "worker_crashed")]
+    assert errors[0]["message"].startswith("2 Dask worker processes died reading this file"), errors[0]["message"]
+    assert report.errors == {"worker_crashed": 1} and report.files == 4
+    assert sources == ["a-first.txt", "c-middle.txt", "d-last.txt"]
+    assert files["b-crash.txt"] == ("error", "worker_crashed")
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # the next run (the file no longer crashes anything) reads that file only
+    with Store(db) as store:
+        again = ingest([folder], store, entities=False, scheduler=cluster.scheduler_address)
+        sources = sorted(Path(r[0]).name for r in store.db.execute("SELECT source FROM documents"))
+    assert (again.skipped, again.added, again.errors) == (3, 1, {})
+    assert sources == ["a-first.txt", "b-crash.txt", "c-middle.txt", "d-last.txt"]
+
+
+def test_a_scheduler_gone_mid_run_is_a_clear_error_and_the_next_run_completes_the_store(tmp_path, batch):
+    distributed = pytest.importorskip("dask.distributed", reason="pip install 'zongjie[dask]'")
+    from zongjie.errors import ClusterError
+
+    folder, reference, _ = batch
+    db = tmp_path / "z.db"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  worker_dashboard_address=None) as local:
+        address = local.scheduler_address
+
+        def close_cluster(path, report):
+            if report.files == 2:
+                local.close()
+
+        with Store(db) as store, pytest.raises(ClusterError, match="dropped the work mid-run") as raised:
+            ingest([folder], store, entities=False, scheduler=address, progress=close_cluster)
+    assert "(scheduler-connection-lost)" in str(raised.value) and "run the same command again" in str(raised.value)
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Store(db) as store:
+        stored = store.db.execute("SELECT count(*) FROM files WHERE status = 'ok'").fetchone()[0]
+    assert stored >= 1  # the files written before the cluster went are kept
+    with Store(db) as store:  # the next run (here in this process) does the rest
+        again = ingest([folder], store, entities=False)
+    assert again.skipped == stored
+    got, want = table_rows(db), table_rows(reference)
+    # ingest_errors is a log: a failed file is retried, and logged again, by each run
+    assert {r[2:] for r in got.pop("ingest_errors")} == {r[2:] for r in want.pop("ingest_errors")}
+    assert got == want
 
 
 def test_cli_with_an_unreachable_scheduler_is_a_clear_error(tmp_path, batch):

@@ -206,6 +206,17 @@ def test_index_words_from_the_document_cut_are_those_of_each_sentence_alone(text
     assert fts_texts(text, spans, ["not", "its", "cut"]) == expected
 
 
+@PROPS
+@given(st.lists(st.sampled_from(SEGMENT_CHARS), max_size=60).map("".join), st.lists(st.integers(0, 200), max_size=12))
+def test_span_words_from_the_document_cut_are_those_of_the_span_alone(text, cuts):
+    """What the NER model reads: the words of each clause, whitespace included, as if cut alone."""
+    from zongjie.extract.segment import span_words, words
+
+    points = sorted({0, len(text), *(c % (len(text) + 1) for c in cuts)})
+    spans = [(a, b) for a in points for b in points if a <= b][:20]
+    assert span_words(text, spans, words(text)) == [words(text[a:b]) for a, b in spans]
+
+
 # --- decoding ------------------------------------------------------------------
 
 

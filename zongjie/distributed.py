@@ -7,13 +7,16 @@ worker); its results come back to this process as the task finishes
 at a time, so neither the cluster nor this process holds the whole archive.
 
 Requirements on the cluster: zongjie (``pip install 'zongjie[dask]'``) on
-every worker, of the same version, and the files visible at the same path on
-every worker (a shared or network file system). The store is written only
-here.
+every worker, of the same version, and the files visible at the same absolute
+path on every worker (a shared or network file system): workers are sent the
+absolute path, the store records the path as given (:attr:`Task.where`), as a
+local run does. The store is written only here.
 
 A worker that dies while reading a file is retried by Dask elsewhere; a file
 that kills workers repeatedly (``KilledWorker``) is recorded as
-``worker_crashed`` and the batch goes on.
+``worker_crashed`` and the batch goes on. A scheduler that goes away mid-run
+is a :class:`ClusterError`; what was written before stays, and the next run
+continues from there.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import CancelledError
+from dataclasses import replace
 from typing import Any
 
 from zongjie.errors import ClusterError
@@ -87,14 +92,13 @@ def dask_stream(
                 if task is None:
                     exhausted = True
                     return
-                if not task.skip and not os.path.isabs(task.path):
-                    task = Task(task.index, os.path.abspath(task.path), task.skip, task.known_sha256,
-                                task.known_documents)
                 order.append(task)
                 if task.skip:
                     results[task.index] = [("skipped", None), DONE]
                 else:
-                    future = client.submit(run_task, task, entities, options, pure=False,
+                    # the worker opens the absolute path; what is stored is the path as given (see Task.where)
+                    sent = task if os.path.isabs(task.path) else replace(task, where=os.path.abspath(task.path))
+                    future = client.submit(run_task, sent, entities, options, pure=False,
                                            key=f"zongjie-ingest-{os.getpid()}-{id(order)}-{task.index}")
                     future.zongjie_task = task  # type: ignore[attr-defined]
                     futures.add(future)
@@ -113,7 +117,18 @@ def dask_stream(
             try:
                 results[task.index] = future.result()
             except KilledWorker as exc:
-                results[task.index] = [("crashed", f"the Dask workers reading this file died ({exc})"), DONE]
+                # every worker that ran it died (a parser's segfault, the OOM killer): Dask gave up on it
+                allowed = getattr(exc, "allowed_failures", None)
+                last = getattr(getattr(exc, "last_worker", None), "address", "?")
+                tries = f"{allowed + 1} Dask worker processes" if isinstance(allowed, int) else "the Dask workers"
+                results[task.index] = [("crashed", f"{tries} died reading this file, the last one {last} "
+                                        "(its log says why: a crash in a parser, the OOM killer?)"), DONE]
+            except CancelledError as exc:  # the scheduler went away (or someone cancelled our tasks there)
+                why = getattr(exc, "reason", None) or exc
+                raise ClusterError(
+                    f"the Dask cluster at {scheduler} dropped the work mid-run ({why}); the files before "
+                    f"{head.path} are stored: run the same command again once the cluster is back to continue"
+                ) from exc
             except Exception as exc:
                 raise ClusterError(
                     f"reading {task.path} on the cluster failed: {type(exc).__name__}: {exc} "

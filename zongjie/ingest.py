@@ -38,7 +38,7 @@ import signal
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,9 @@ class Task:
     skip: bool = False  # same size and mtime as the stored version: not even opened
     known_sha256: str | None = None  # same size, other mtime: skipped if the bytes hash the same
     known_documents: int = 0
+    # where to open it, if not at ``path``: a Dask worker is sent the absolute path (its working directory is
+    # not ours) while the store keeps ``path`` as it was given, as a local run does
+    where: str | None = None
 
 
 @dataclass
@@ -116,19 +119,25 @@ def process_file(task: Task, *, entities: bool = True, options: dict[str, Any] |
     ``("unreadable", (error class, message))`` or ``("unchanged", FileInfo)``
     then ``DONE``.
     """
-    path = Path(task.path)
+    where = task.where or task.path
     try:
-        info = FileInfo.of(path)
+        info = FileInfo.of(where)
     except OSError as exc:  # vanished or unreadable since it was listed
+        if exc.filename == where:
+            exc.filename = task.path
         yield "unreadable", (type(exc).__name__, str(exc))
         yield DONE
         return
+    if where != task.path:
+        info = replace(info, path=task.path)
     if task.known_sha256 is not None and info.sha256 == task.known_sha256:
         yield "unchanged", info
         yield DONE
         return
     yield "info", info
-    for item in read_path(path, **(options or {})):
+    for item in read_path(where, **(options or {})):
+        if item.source == where:
+            item.source = task.path  # recorded under the name it was given, wherever it was opened
         if isinstance(item, ReadFailure):
             yield "failure", item
         else:

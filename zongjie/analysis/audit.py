@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -321,10 +322,50 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
     "period": "2025", "status": "not_met", "reason": "3.9% is below the
     target of 5%左右 (allowing 0.5 points)", …}``.
     """
-    facts = [f for f in indicator_facts(store, indicator=indicator, entity=entity) if not _not_a_target(f)]
-    facts = commitment_targets(store, facts, indicator=indicator, entity=entity)
+    pairs = [p for part in audit_parts(store, entity, period, indicator) for p in part]
+    pairs.sort(key=lambda p: (p["entity"], p["indicator"], p["period"]))
+    return {"pairs": pairs}
+
+
+def audit_parts(store: Any, entity: str | None = None, period: str | int | None = None,
+                indicator: str | None = None) -> Iterator[list[dict[str, Any]]]:
+    """The pairs of :func:`audit`, one entity at a time (not sorted).
+
+    A target only ever meets evidence of its own entity, so each entity is
+    audited on its own documents' facts: memory follows the largest entity,
+    not the store (an archive of 100,000 documents would not fit). An
+    entity that names no place gets no evidence, so only its targets are read.
+    """
+    want_entity = None
+    if entity:
+        from zongjie.analysis.compare import _entity_arg
+
+        want_entity = _entity_arg(entity)
+    for ent, documents in _entity_documents(store):
+        if want_entity is None or ent == want_entity:
+            yield _audit_entity(store, ent, documents, period, indicator)
+
+
+def _entity_documents(store: Any) -> list[tuple[str, list[str]]]:
+    """(entity, ids of its documents) for every entity of the store, reposts left out."""
+    from zongjie.analysis.compare import entity_of
+
+    out: dict[str, list[str]] = {}
+    for doc_id, org, title in store.db.execute(
+            "SELECT id, org, title FROM documents WHERE duplicate_of IS NULL ORDER BY rowid"):
+        out.setdefault(entity_of(org, title), []).append(doc_id)
+    return sorted(out.items())
+
+
+def _audit_entity(store: Any, ent: str, documents: list[str], period: str | int | None,
+                  indicator: str | None) -> list[dict[str, Any]]:
+    anonymous = _anonymous(ent)
+    kinds = ("target",) if anonymous else None  # (see audit_parts)
+    facts = [f for f in indicator_facts(store, indicator=indicator, documents=documents, kinds=kinds)
+             if not _not_a_target(f)]
+    facts = commitment_targets(store, facts, indicator=indicator, documents=documents)
     by_place: dict[tuple[str, str | None], list[Statement]] = {}
-    for st in find_statements(store, entity=entity):
+    for st in [] if anonymous else find_statements(store, documents=documents):
         by_place.setdefault((st.entity, st.period), []).append(st)
     by_indicator: dict[str, list[Fact]] = {}
     for f in facts:
@@ -395,8 +436,7 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
                 "reason": reason,
             })
     pairs.extend(_multi_part(store, pairs))
-    pairs.sort(key=lambda p: (p["entity"], p["indicator"], p["period"]))
-    return {"pairs": pairs}
+    return pairs
 
 
 def _multi_part(store: Any, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -417,6 +457,7 @@ def _multi_part(store: Any, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]
     for cid, ps in parts.items():
         if len({p["indicator"] for p in ps}) < 2:
             continue
+        ps.sort(key=lambda p: p["target"]["start"])  # the parts in the order the commitment lists them
         statuses = [p["status"] for p in ps]
         met = statuses.count("met")
         short = statuses.count("not_met") + statuses.count("partly")
@@ -472,7 +513,7 @@ def _lead(store: Any, t: Fact) -> str:
 
 
 def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None = None,
-                       entity: str | None = None) -> list[Fact]:
+                       documents: Sequence[str] | None = None) -> list[Fact]:
     """``facts`` plus the measurable commitments that state a target of their own.
 
     A measurable commitment (with a target indicator, a value and a
@@ -481,23 +522,23 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
     target's own words give none. Any other becomes a target of the
     deadline's year.
     """
-    from zongjie.analysis.compare import _entity_arg, entity_of
+    from zongjie.analysis.compare import entity_of, in_documents
 
     want = canonical_name(indicator).name if indicator else None
-    want_entity = _entity_arg(entity) if entity else None
     targets: dict[str, list[int]] = {}
     for i, f in enumerate(facts):
         if f.kind == "target" and f.source == "indicator":
             targets.setdefault(f.document_id, []).append(i)
     out = list(facts)
+    only, params = in_documents("c.document_id", documents)
     rows = store.db.execute(
         "SELECT c.id, c.document_id, d.title, d.year, d.doc_type, d.org, c.text, c.start, c.\"end\", c.deadline, "
         "c.strength, c.target_name, c.target_value, c.target_unit, c.target, s.text, s.start, c.sentence_id "
         "FROM commitments c JOIN documents d ON d.id = c.document_id LEFT JOIN sentences s ON s.id = c.sentence_id "
         "WHERE c.measurable = 1 AND c.deadline IS NOT NULL AND c.target_value IS NOT NULL "
         "AND d.duplicate_of IS NULL "  # a reposted report counts once
-        "AND trim(coalesce(c.target_name, '')) != '' ORDER BY c.id"
-    ).fetchall()
+        f"AND trim(coalesce(c.target_name, '')) != ''{only} ORDER BY c.id", params
+    )
     for (cid, doc_id, title, year, doc_type, org, text, start, end, deadline, strength, tname, tvalue, tunit,
          tjson, sentence, sent_start, sid) in rows:
         inside = [i for i in targets.get(doc_id, ()) if start <= out[i].start and out[i].end <= end]
@@ -510,8 +551,6 @@ def commitment_targets(store: Any, facts: list[Fact], *, indicator: str | None =
         if want is not None and canon.name != want:
             continue
         ent = entity_of(org, title)
-        if want_entity is not None and ent != want_entity:
-            continue
         if not deadline[:4].isdigit() or (year is not None and int(deadline[:4]) < year):
             continue  # a deadline before the document is a review, not a target
         try:
@@ -643,17 +682,20 @@ def save_canonical(store: Any) -> int:
     """Rewrite ``indicator_canonical``: each indicator fact's canonical indicator. Returns the rows written."""
     from zongjie.analysis.canonical import canonical_name
 
-    names = store.db.execute("SELECT id, name FROM indicators").fetchall()
-    rows = []
-    for fid, name in names:
-        c = canonical_name(name) if name and name.strip() else None
-        if c is not None:
-            rows.append((fid, c.name, c.method or "none", c.score))
+    written = 0
     with store._write() as conn:
         conn.execute("DELETE FROM indicator_canonical")
-        conn.executemany("INSERT INTO indicator_canonical (indicator_id, canonical, method, score) "
-                         "VALUES (?, ?, ?, ?)", rows)
-    return len(rows)
+        names = conn.execute("SELECT id, name FROM indicators ORDER BY id")
+        while chunk := names.fetchmany(10_000):  # streamed: a large store has millions
+            rows = []
+            for fid, name in chunk:
+                c = canonical_name(name) if name and name.strip() else None
+                if c is not None:
+                    rows.append((fid, c.name, c.method or "none", c.score))
+            conn.executemany("INSERT INTO indicator_canonical (indicator_id, canonical, method, score) "
+                             "VALUES (?, ?, ?, ?)", rows)
+            written += len(rows)
+    return written
 
 
 def save_audit(store: Any, *, wait: float = 60.0) -> dict[str, int]:
@@ -671,16 +713,19 @@ def save_audit(store: Any, *, wait: float = 60.0) -> dict[str, int]:
     """
     from datetime import UTC, datetime
 
+    counts = dict.fromkeys(STATUSES, 0)
     with store.writer_lock(wait=wait):
         canonical = save_canonical(store)
-        pairs = audit(store)["pairs"]
         at = datetime.now(UTC).isoformat(timespec="seconds")
         placeholders = ", ".join("?" for _ in _AUDIT_COLUMNS)
         columns = ", ".join(_AUDIT_COLUMNS)
         with store._write() as conn:
             conn.execute("DELETE FROM audits")
-            conn.executemany(f"INSERT INTO audits ({columns}) VALUES ({placeholders})",
-                             [_audit_row(p, at) for p in pairs])
-    counts = {s: sum(p["status"] == s for p in pairs) for s in STATUSES}
+            for pairs in audit_parts(store):  # one entity at a time: memory follows the largest entity
+                pairs.sort(key=lambda p: (p["entity"], p["indicator"], p["period"]))
+                conn.executemany(f"INSERT INTO audits ({columns}) VALUES ({placeholders})",
+                                 [_audit_row(p, at) for p in pairs])
+                for p in pairs:
+                    counts[p["status"]] += 1
     counts["indicator_canonical"] = canonical
     return counts

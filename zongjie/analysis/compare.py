@@ -23,7 +23,9 @@ separate rows.
 from __future__ import annotations
 
 import functools
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,12 +156,20 @@ def period_of(kind: str, doc_type: str | None, year: int | None, period: str | N
     return str(year + 1)
 
 
-def _sentence_years(store: Any) -> dict[int, int]:
-    """Sentence id → the one full year its time expressions name literally (2012年)."""
+def in_documents(column: str, documents: Sequence[str] | None) -> tuple[str, list[str]]:
+    """An SQL condition keeping ``column`` to ``documents`` (``AND …``; empty for all) and its parameters."""
+    if documents is None:
+        return "", []
+    return f" AND {column} IN (SELECT value FROM json_each(?))", [json.dumps(list(documents))]
+
+
+def _sentence_years(store: Any, documents: Sequence[str] | None = None) -> dict[int, int]:
+    """Sentence id → the one full year its time expressions name literally (2012年), in ``documents`` (all when None)."""
     years: dict[int, set[int]] = {}
+    where, params = in_documents("document_id", documents)
     for sid, text, date_from, date_to in store.db.execute(
         "SELECT sentence_id, text, date_from, date_to FROM times "
-        "WHERE sentence_id IS NOT NULL AND masked = 0 AND kind = 'period'"
+        f"WHERE sentence_id IS NOT NULL AND masked = 0 AND kind = 'period'{where}", params
     ):
         m = _YEAR_WORD.match(text or "")
         if not m or not date_from or not date_to:
@@ -203,7 +213,8 @@ def _span(sentence: str, sent_start: int, name_start: int | None, end: int) -> s
     return sentence[max(left, 0):max(end - sent_start, 0)]
 
 
-def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | None = None) -> list[Fact]:
+def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | None = None,
+                    documents: Sequence[str] | None = None, kinds: Sequence[str] | None = None) -> list[Fact]:
     """Every indicator fact of the store, with canonical name, entity and period.
 
     Args:
@@ -211,11 +222,14 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
         indicator: keep only facts of this indicator (any written name of it:
             国内生产总值增长 and GDP增长 select the same facts).
         entity: keep only this entity (广东, 广东省 and 广东省人民政府 agree).
+        documents: keep only the facts of these documents (ids).
+        kinds: keep only facts of these kinds (``target``, ``actual``).
     """
     want = canonical_name(indicator).name if indicator else None
     want_entity = _entity_arg(entity) if entity else None
-    years = _sentence_years(store)
+    years = _sentence_years(store, documents)
     facts: list[Fact] = []
+    where, params = in_documents("i.document_id", documents)
     rows = store.db.execute(
         "SELECT i.id, i.document_id, d.title, d.year, d.doc_type, d.period, d.org, i.name, i.value, "
         "i.value_max, i.unit, i.qualifier, i.kind, i.masked, i.suspect, i.comparison, s.text, s.start, "
@@ -223,9 +237,9 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
         "FROM indicators i JOIN documents d ON d.id = i.document_id "
         "LEFT JOIN sentences s ON s.id = i.sentence_id "
         "LEFT JOIN sections sc ON sc.document_id = s.document_id AND sc.idx = s.section_idx "
-        "WHERE d.duplicate_of IS NULL "  # a reposted report counts once
-        "ORDER BY d.year, i.document_id, i.start"
-    ).fetchall()
+        f"WHERE d.duplicate_of IS NULL{where} "  # a reposted report counts once
+        "ORDER BY d.year, i.document_id, i.start", params
+    )
     previous: tuple[int | None, str, int] = (None, "", 0)  # sentence, name and end of the last fact
     for (fid, doc_id, title, year, doc_type, period, org, name, value, value_max, unit, qualifier, kind,
          masked, suspect, comparison, sentence, sent_start, sid, start, end, name_start, role, heading) in rows:
@@ -234,6 +248,8 @@ def indicator_facts(store: Any, *, indicator: str | None = None, entity: str | N
         previous = (sid, name or "", end)
         if not name or len(name.strip()) < 2:
             continue  # a figure without a name cannot be lined up with anything
+        if kinds is not None and kind not in kinds:
+            continue  # (after the elided name: the fact before it may be of the other kind)
         canon = canonical_name(name)
         if want is not None and canon.name != want:
             continue

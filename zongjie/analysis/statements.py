@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -115,31 +116,29 @@ def _leftover(clause: str, *, framing: bool = False) -> int:
     return len(_CJK.findall(rest))
 
 
-def find_statements(store: Any, *, entity: str | None = None) -> list[Statement]:
-    """Every statement clause of the store, with its entity and period.
+def find_statements(store: Any, *, documents: Sequence[str] | None = None) -> list[Statement]:
+    """Every statement clause of the store (of ``documents`` only, if given), with its entity and period.
 
     The period is the one a figure in the same sentence would speak of
     (:func:`zongjie.analysis.compare.period_of`): a report's review speaks
     of the year before it.
     """
-    from zongjie.analysis.compare import _entity_arg, _sentence_years, entity_of, period_of
+    from zongjie.analysis.compare import _sentence_years, entity_of, in_documents, period_of
 
     words = statement_words()
     verbs = [v for vs in words["verbs"].values() for v in vs]
     where = " OR ".join("s.text LIKE ?" for _ in verbs)
     years = None
-    want = _entity_arg(entity) if entity else None
     out: list[Statement] = []
+    only, params = in_documents("s.document_id", documents)
     rows = store.db.execute(
         "SELECT s.id, s.text, s.start, d.id, d.title, d.year, d.doc_type, d.period, d.org FROM sentences s "
-        f"JOIN documents d ON d.id = s.document_id WHERE d.duplicate_of IS NULL AND ({where}) "
+        f"JOIN documents d ON d.id = s.document_id WHERE d.duplicate_of IS NULL AND ({where}){only} "
         "ORDER BY d.year, d.id, s.start",
-        [f"%{v}%" for v in verbs],
-    ).fetchall()
+        [f"%{v}%" for v in verbs] + params,
+    )
     for sid, text, sent_start, doc_id, title, year, doc_type, period, org in rows:
         ent = entity_of(org, title)
-        if want is not None and ent != want:
-            continue
         clauses = list(_CLAUSE.finditer(text))
         for i, m in enumerate(clauses):
             clause = m.group(0).strip()
@@ -147,7 +146,7 @@ def find_statements(store: Any, *, entity: str | None = None) -> list[Statement]
             if found is None:
                 continue
             if years is None:
-                years = _sentence_years(store)
+                years = _sentence_years(store, documents)
             status, general = found
             context = clause
             if _leftover(clause) < 4 and i > 0:

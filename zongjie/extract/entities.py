@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -39,7 +40,7 @@ import spacy
 import srsly
 from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 from spacy.util import to_disk as _util_to_disk
 
@@ -63,6 +64,9 @@ COMPONENT_NAME = "zongjie_entities"
 SPANS_KEY = "entities"  # doc.spans[...] with the resolved entities
 RULER_KEY = "zongjie.ruler"  # doc.spans[...] where the span ruler puts its matches
 USER_DATA_KEY = "zongjie.entities"  # doc.user_data[...]: exact entities, as dicts
+# doc.user_data[...]: the text the tokenizer was given; ``doc.text`` would join
+# every token again, which costs more than the entity rules themselves
+TEXT_KEY = "zongjie.text"
 
 # Names that stand for the whole country: a State Council report's region.
 NATIONAL = "全国"
@@ -107,6 +111,7 @@ class JiebaTokenizer:
 
     def from_words(self, segmented: Iterable[str]) -> Doc:
         """A Doc from words already cut (the pipeline segments a document once for all its uses)."""
+        segmented = list(segmented)
         words: list[str] = []
         spaces: list[bool] = []
         for word in segmented:
@@ -115,7 +120,9 @@ class JiebaTokenizer:
             else:
                 words.append(word)
                 spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[TEXT_KEY] = "".join(segmented)
+        return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
@@ -338,21 +345,13 @@ class EntityRules:
     text, merged with the span ruler's matches; overlaps go to the longest."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        words = _Words(doc, text)
-        cands = [_from_ruler(span) for span in doc.spans.get(RULER_KEY, [])]
-        for rule in _rules().regex_rules:
-            if rule.label == "PER":
-                cands.extend(_persons(rule, text, words))
-            else:
-                cands.extend(_from_regex(rule, m) for m in rule.regex.finditer(text))
-        cands.extend(_places(text, words))
-        _attach_orgs(cands, text, words)
-        ents = _resolve(cands, len(text))
-        doc.user_data[USER_DATA_KEY] = [
-            Entity(c.start, c.end, text[c.start : c.end], c.label, c.rule, c.norm, c.extra).as_dict()
-            for c in ents
-        ]
+        text = doc.user_data.get(TEXT_KEY)
+        if text is None:  # a Doc made by another tokenizer
+            text = doc.text
+        starts = [(start, length, space) for start, length, space in doc.to_array([IDX, LENGTH, SPACY]).tolist()]
+        ruler = [(s.start_char, s.end_char, s.label_, s.id_) for s in doc.spans.get(RULER_KEY, [])]
+        ents = _entities(text, _Words(starts, len(text)), ruler)
+        doc.user_data[USER_DATA_KEY] = [e.as_dict() for e in ents]
         spans = []
         for c in ents:
             span = doc.char_span(
@@ -365,17 +364,32 @@ class EntityRules:
         return doc
 
 
+def _entities(text: str, words: _Words, ruler: Iterable[tuple[int, int, str, str]]) -> list[Entity]:
+    """The component's work on plain data: the span ruler's matches (start,
+    end, label, id), then the regex and gazetteer rules, overlaps resolved."""
+    cands = [_from_ruler(text, *match) for match in ruler]
+    for rule in _rules().regex_rules:
+        if rule.label == "PER":
+            cands.extend(_persons(rule, text, words))
+        else:
+            cands.extend(_from_regex(rule, m) for m in rule.regex.finditer(text))
+    cands.extend(_places(text, words))
+    _attach_orgs(cands, text, words)
+    return [Entity(c.start, c.end, text[c.start : c.end], c.label, c.rule, c.norm, c.extra)
+            for c in _resolve(cands, len(text))]
+
+
 class _Words:
     """Where jieba's words start: ``starts[i]`` is 1 if a word (or the space
     after one) starts at character i; ``owner(i)`` is the start of the word
     holding character i."""
 
-    def __init__(self, doc: Doc, text: str):
-        n = len(text)  # (doc.text joins every token again: pass the text it already has)
+    def __init__(self, tokens: Iterable[tuple[int, int, bool]], n: int):
+        """``tokens``: (start, length, followed by a space) of each token of a text of ``n`` characters."""
         self.starts = bytearray(n + 1)
         self.starts[n] = 1
         self._idx: list[int] = []
-        for start, length, space in doc.to_array([IDX, LENGTH, SPACY]).tolist():
+        for start, length, space in tokens:
             self.starts[start] = 1
             self._idx.append(start)
             if space:  # the space after a word stands alone
@@ -424,15 +438,15 @@ def _places(text: str, words: _Words) -> Iterator[_Cand]:
             yield _Cand(m.start(), m.end(), "LOC", "entity.loc_gazetteer.v1", div.full_name, extra)
 
 
-def _from_ruler(span: Span) -> _Cand:
-    rule = span.id_ or f"entity.{span.label_.lower()}.v1"
+def _from_ruler(text: str, start: int, end: int, label: str, rule_id: str) -> _Cand:
+    rule = rule_id or f"entity.{label.lower()}.v1"
     extra: dict[str, Any] = {}
-    norm = span.text
-    if span.label_ == "LOC":
-        norm = normalise_region(span.text) or span.text
-    elif span.text == "国务院":
+    norm = found = text[start:end]
+    if label == "LOC":
+        norm = normalise_region(found) or found
+    elif found == "国务院":
         extra["region"] = NATIONAL
-    return _Cand(span.start_char, span.end_char, span.label_, rule, norm, extra)
+    return _Cand(start, end, label, rule, norm, extra)
 
 
 def _from_regex(rule: _RegexRule, m: re.Match[str]) -> _Cand:
@@ -563,14 +577,62 @@ def find_entities(text: str, words: Sequence[str] | None = None) -> list[Entity]
     >>> [(e.text, e.label, e.norm) for e in find_entities("成立了以周建中局长为组长的领导小组")]
     [('周建中局长', 'PER', '周建中')]
     """
-    nlp = entity_pipeline()
     if words is None:
-        return doc_entities(nlp(text))
+        return doc_entities(entity_pipeline()(text))
     if sum(map(len, words)) != len(text):
         raise ValueError("words do not join up to the text")
-    tokenizer = nlp.tokenizer
-    assert isinstance(tokenizer, JiebaTokenizer)
-    return doc_entities(nlp(tokenizer.from_words(words)))
+    # The component's work without building a spaCy Doc: making one costs more
+    # than the rules (a lexeme for every new word, numbers included), and the
+    # vocabulary it fills would grow for as long as the process reads
+    # documents. ``entity_pipeline()(text)`` gives the same entities
+    # (tests/test_entities.py compares them).
+    tokens, orths = _tokens(words)
+    return _entities(text, _Words(tokens, len(text)), _phrase_matches(tokens, orths))
+
+
+def _tokens(words: Sequence[str]) -> tuple[list[tuple[int, int, bool]], list[str]]:
+    """(start, length, followed by a space) and text of each token, as
+    ``JiebaTokenizer.from_words`` makes them (a single space after a word is
+    that word's trailing whitespace)."""
+    if " " not in words:  # the common case, without a Python loop over every word
+        lengths = list(map(len, words))
+        starts = itertools.accumulate(lengths, initial=0)
+        return list(zip(starts, lengths, itertools.repeat(False))), list(words)
+    tokens: list[tuple[int, int, bool]] = []
+    orths: list[str] = []
+    pos = 0
+    for word in words:
+        if word == " " and tokens and not tokens[-1][2] and not orths[-1].isspace():
+            start, length, _ = tokens[-1]
+            tokens[-1] = (start, length, True)
+        else:
+            tokens.append((pos, len(word), False))
+            orths.append(word)
+        pos += len(word)
+    return tokens, orths
+
+
+@functools.cache
+def _ruler_phrases() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+    """The span ruler's phrase patterns as token sequences, cut as the
+    tokenizer cuts them when the ruler adds them, by first token."""
+    out: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for pattern in _ruler_patterns():
+        _, orths = _tokens(segment.words(pattern["pattern"]))
+        out.setdefault(orths[0], []).append((tuple(orths), pattern["label"], pattern.get("id", "")))
+    return out
+
+
+def _phrase_matches(tokens: Sequence[tuple[int, int, bool]], orths: Sequence[str]) -> list[tuple[int, int, str, str]]:
+    """What the span ruler finds: every run of tokens equal to a pattern's."""
+    phrases = _ruler_phrases()
+    found = set()
+    for i, orth in enumerate(orths):
+        for pattern, label, rule_id in phrases.get(orth, ()):
+            if tuple(orths[i:i + len(pattern)]) == pattern:
+                last = tokens[i + len(pattern) - 1]
+                found.add((tokens[i][0], last[0] + last[1], label, rule_id))
+    return sorted(found)
 
 
 def run_example(text: str, **options: Any) -> list[dict[str, Any]]:

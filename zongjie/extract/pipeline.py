@@ -77,5 +77,6 @@ def extract(doc: Document, *, entities: bool = True, models: bool = True) -> Fac
 
             names = [(i.name_start, i.name_end) for i in indicators if i.name_start is not None and i.name_end]
             sentences = [(s.start, s.end) for s in doc.sentences]
-            found_entities = ner.add_model_entities(text, found_entities, names, units=sentences or None)
+            found_entities = ner.add_model_entities(text, found_entities, names, units=sentences or None,
+                                                      cut=cut)
     return Facts(quantities, times, indicators, commitments, found_entities, cut=cut)

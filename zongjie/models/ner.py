@@ -287,20 +287,30 @@ def load(folder: Path | None = None) -> Any:
     return _load(str(folder or model_dir("ner")))
 
 
-def predict_spans(texts: Sequence[str], folder: Path | None = None) -> list[list[Span]]:
-    """The model's entities of each text, as (start, end, label)."""
+def predict_spans(texts: Sequence[str], folder: Path | None = None,
+                  words: Sequence[Sequence[str]] | None = None) -> list[list[Span]]:
+    """The model's entities of each text, as (start, end, label).
+
+    ``words``: each text already cut by ``segment.words`` (spares cutting it again).
+    """
     nlp = load(folder)
-    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts, batch_size=64)]
+    # the words the model meets are freed afterwards: a long run would
+    # otherwise keep every number and name it ever read in the vocabulary
+    with nlp.memory_zone():
+        docs = texts if words is None else [nlp.tokenizer.from_words(w) for w in words]
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(docs, batch_size=64)]
 
 
 def find_entities(text: str, folder: Path | None = None,
-                  units: Iterable[tuple[int, int]] | None = None) -> list[Any]:
+                  units: Iterable[tuple[int, int]] | None = None, cut: Sequence[str] | None = None) -> list[Any]:
     """The model's entities of a text as ``Entity`` facts (``rule`` = ``model:ner@1``).
 
     The model reads ``units`` (start, end) of the text one at a time, by
-    default its lines: it was trained on sentences. Offsets are into ``text``.
+    default its lines: it was trained on sentences. Offsets are into ``text``;
+    ``cut`` is ``segment.words(text)``, if the caller has it.
     """
     from zongjie.extract.facts import Entity
+    from zongjie.extract.segment import span_words
 
     if units is None:
         units, pos = [], 0
@@ -309,7 +319,9 @@ def find_entities(text: str, folder: Path | None = None,
             pos += len(line) + 1
     units = [(s, e) for s, e in units if text[s:e].strip()]
     out = []
-    for (start, _end), spans in zip(units, predict_spans([text[s:e] for s, e in units], folder), strict=True):
+    predicted = predict_spans([text[s:e] for s, e in units], folder,
+                              span_words(text, units, cut) if cut is not None else None)
+    for (start, _end), spans in zip(units, predicted, strict=True):
         for s, e, label in spans:
             out.append(Entity(start + s, start + e, text[start + s:start + e], label, TAG))
     return out
@@ -322,7 +334,8 @@ _CUES = {"CAMPAIGN": re.compile(r"[“「‘\"]")}
 
 def add_model_entities(text: str, rule_entities: list[Any], indicator_spans: Iterable[tuple[int, int]] = (),
                        labels: Sequence[str] = ADD_LABELS, folder: Path | None = None,
-                       units: Iterable[tuple[int, int]] | None = None) -> list[Any]:
+                       units: Iterable[tuple[int, int]] | None = None,
+                       cut: Sequence[str] | None = None) -> list[Any]:
     """The rules' entities, plus the model's of ``labels`` that overlap none of
     them nor an indicator's name (see ``combine``); in text order.
 
@@ -343,7 +356,7 @@ def add_model_entities(text: str, rule_entities: list[Any], indicator_spans: Ite
         if not cues:
             return rule_entities
         units = _clauses_around(text, cues)
-    model = find_entities(text, folder, units)
+    model = find_entities(text, folder, units, cut)
     kept = set(additions(text, rules, [(m.start, m.end, m.label) for m in model], labels))
     added = [m for m in model if (m.start, m.end, m.label) in kept]
     return sorted(rule_entities + added, key=lambda x: (x.start, x.end))

@@ -72,7 +72,7 @@ def test_evaluate_roles_prints_precision_recall_f1_per_label():
         p, r, f1, n = row.split()[1:]
         assert 0 <= float(p) <= 1 and 0 <= float(r) <= 1 and 0 <= float(f1) <= 1 and int(n) > 0
     macro = next(line for line in lines if line.split()[:1] == ["macro"])
-    assert float(macro.split()[3]) >= 0.65  # held-apart macro F1 (0.73 when measured)
+    assert float(macro.split()[3]) >= 0.65  # held-apart macro F1 (0.68 when measured)
     for genre in roles.GENRES:  # and the same per genre: reports, work summaries
         assert any(line.split()[:1] == [genre] for line in lines), genre
 
@@ -80,7 +80,7 @@ def test_evaluate_roles_prints_precision_recall_f1_per_label():
 def test_labelled_summaries_are_marked_as_authored_and_apart_from_the_report_sentences():
     reports = roles.load_examples(roles.data_path("roles.jsonl"))
     summaries = roles.load_examples(roles.data_path("roles-authored.jsonl"))
-    assert len(summaries) >= 200 and {e.source for e in summaries} == {"authored"}
+    assert len(summaries) >= 250 and {e.source for e in summaries} == {"authored"}
     assert "authored" not in {e.source for e in reports}
     assert {e.label for e in summaries} == set(roles.LABELS)
     assert len(roles.load_examples()) == len(reports) + len(summaries)
@@ -95,6 +95,7 @@ def test_labelled_summaries_are_marked_as_authored_and_apart_from_the_report_sen
         pytest.param("体检工作将于近期全部结束", False, id="jiang-yu"),  # 将于 says the future: not overruled
         pytest.param("明年春天可投入使用，争取年底完成", False, id="mingnian-and-zhengqu"),
         pytest.param("力争全年完成交通固定资产投资15亿元", False, id="lizheng"),
+        pytest.param("要进一步加强乡村医生培训", False, id="yao"),  # 要 + a verb: an obligation
         pytest.param("全年新增城镇就业5.2万人", False, id="no-marker"),
     ],
 )

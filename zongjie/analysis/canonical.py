@@ -20,6 +20,7 @@ beside the canonical one.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -123,14 +124,28 @@ def clean_name(name: str, *, strip: bool = True) -> str:
         out = out.replace(bad, good)
     if not strip:
         return out
-    prefixes = sorted(table["prefixes"], key=len, reverse=True)
-    suffixes = sorted(table["suffixes"], key=len, reverse=True)
-    changed = True
+    return strip_ends(out, _longest_first("prefixes"), _longest_first("suffixes"), years=True)
+
+
+@functools.cache
+def _longest_first(key: str) -> tuple[str, ...]:
+    return tuple(sorted(_table()[key], key=len, reverse=True))
+
+
+def strip_ends(text: str, prefixes: Sequence[str] = (), suffixes: Sequence[str] = (), *,
+               years: bool = False) -> str:
+    """``text`` without ``prefixes`` and ``suffixes`` (each tried in order: give
+    them longest first), again and again, never below two characters;
+    ``years`` strips a year before it too (2024年参合率 frames 参合率).
+
+    >>> strip_ends("经济增长预期目标", suffixes=("预期目标", "目标", "增长"))
+    '经济'
+    """
+    out, changed = text, True
     while changed and out:
         changed = False
-        # a year before the name (2024年参合率) frames it
         head = out[:5]
-        if len(out) > 5 and head[:4].isdigit() and head[4] == "年":
+        if years and len(out) > 5 and head[:4].isdigit() and head[4] == "年":
             out, changed = out[5:], True
             continue
         for p in prefixes:

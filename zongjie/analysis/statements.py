@@ -28,14 +28,16 @@ from typing import Any
 
 import yaml
 
+from zongjie.analysis.canonical import strip_ends
+
 __all__ = ["Statement", "classify", "find_statements", "mentions", "statement_words"]
 
 _CLAUSE = re.compile(r"[^，。；;！？!?：:]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # stems shorter than this, or among these, name nothing in particular
 _STOP_STEMS = {"经济", "发展", "社会", "工作", "建设", "生产", "增长", "总值", "总额", "水平", "目标", "任务", "指标"}
-_STEM_ENDS = ("实际增长", "增长率", "增长", "增速", "涨幅", "上涨", "下降", "降低", "减少", "增加", "提高", "预期目标",
-              "目标", "人数")
+_STEM_ENDS = tuple(sorted(("实际增长", "增长率", "增长", "增速", "涨幅", "上涨", "下降", "降低", "减少", "增加", "提高",
+                          "预期目标", "目标", "人数"), key=len, reverse=True))
 
 
 @functools.cache
@@ -163,14 +165,7 @@ def find_statements(store: Any, *, documents: Sequence[str] | None = None) -> li
 
 def _stem(name: str) -> str:
     """The name without the words of change or aim at its end: 经济增长预期目标 → 经济."""
-    out, changed = name, True
-    while changed:
-        changed = False
-        for end in _STEM_ENDS:
-            if out.endswith(end) and len(out) > len(end) + 1:
-                out, changed = out[: -len(end)], True
-                break
-    return out
+    return strip_ends(name, suffixes=_STEM_ENDS)
 
 
 @functools.cache

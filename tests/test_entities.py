@@ -158,6 +158,45 @@ def test_gazetteer_counts():
     levels = [d.level for d in gazetteer()]
     assert levels.count("province") == 34
     assert levels.count("prefecture") == 333
+    # 145 by hand, 1736 from GB/T 2260 (2019-04): every 县, 自治县, 旗, 自治旗,
+    # county-level 市, 特区 and 林区 (1335 + 117 + 49 + 3 + 375 + 1 + 1)
+    assert levels.count("county") == 1881
+
+
+def test_gazetteer_counties_are_what_the_script_makes():
+    """divisions.tsv below its GENERATED line is make_counties.py's merge of
+    the checked-in GB/T 2260 extract (no download needed)."""
+    from zongjie.data.gazetteer import make_counties
+
+    old = make_counties.DIVISIONS.read_text("utf-8")
+    new, report = make_counties.merge(old, make_counties.read_extract())
+    assert new == old
+    assert (report.added, len(report.kept_by_hand), report.duplicates, report.no_parent) == (1736, 145, [], [])
+
+
+@pytest.mark.parametrize(
+    ("full", "name", "parent"),
+    [
+        pytest.param("宁县", "宁", "庆阳市", id="one-character"),
+        pytest.param("宁津县", "宁津", "德州市", id="county"),
+        pytest.param("白沙黎族自治县", "白沙", "海南省", id="autonomous-under-province"),
+        pytest.param("积石山保安族东乡族撒拉族自治县", "积石山", "临夏回族自治州", id="three-peoples"),
+        pytest.param("东乡族自治县", "东乡", "临夏回族自治州", id="named-after-its-people"),
+        pytest.param("鄂伦春自治旗", "鄂伦春", "呼伦贝尔市", id="autonomous-banner"),
+        pytest.param("六枝特区", "六枝", "六盘水市", id="special-district"),
+        pytest.param("城口县", "城口", "重庆市", id="chongqing-county"),
+        pytest.param("公主岭市", "公主岭", "长春市", id="hand-row-wins"),
+        pytest.param("伊宁县", "伊宁", "伊犁哈萨克自治州", id="beside-hand-city-of-same-name"),
+    ],
+)
+def test_gazetteer_county_rows(full, name, parent):
+    div = next(d for d in gazetteer() if d.full_name == full)
+    assert (div.name, div.level, div.parent) == (name, "county", parent)
+
+
+def test_gazetteer_leaves_out_districts():
+    full = {d.full_name for d in gazetteer()}
+    assert not full & {"朝阳区", "鼓楼区", "城区", "郊区", "矿区", "碑林区", "浦东新区"}
 
 
 def test_gazetteer_parents_exist_and_names_are_unique():

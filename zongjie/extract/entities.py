@@ -172,9 +172,11 @@ class Division:
 def gazetteer() -> tuple[Division, ...]:
     """The divisions of ``data/gazetteer/divisions.tsv``.
 
-    All 34 provincial-level divisions, all 333 prefecture-level ones and a
-    partial list of county-level cities, compiled by hand (see the file's
-    header for its sources and caveats).
+    All 34 provincial-level divisions and all 333 prefecture-level ones,
+    compiled by hand, and every county-level division that is not a 区
+    district: 145 by hand, the rest generated from GB/T 2260 (2019-04) by
+    ``data/gazetteer/make_counties.py`` (see the file's header for sources
+    and caveats).
 
     >>> next(d for d in gazetteer() if d.name == "广西").full_name
     '广西壮族自治区'

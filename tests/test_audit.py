@@ -139,6 +139,11 @@ def test_strength(clause, strength):
         ("广东省政府", None, "广东省"),
         ("国务院", None, "全国"),
         (None, "2025年河南省政府工作报告", "河南省"),
+        # counties (GB/T 2260): by full name, never by a short name that is a word
+        ("宁县人民政府", None, "宁县"),
+        (None, "宁县卫生局2012年工作总结", "宁县"),
+        (None, "和县卫生局2012年工作总结", "和县"),
+        (None, "公安工作总结", "未知"),
     ],
 )
 def test_entity_of(org, title, entity):

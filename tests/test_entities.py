@@ -50,6 +50,10 @@ def _found(text: str, label: str) -> list[str]:
         pytest.param("大庆市", "LOC", "大庆市", id="loc-prefecture"),
         pytest.param("义乌市", "LOC", "义乌市", id="loc-county-city"),
         pytest.param("赴内蒙古考察", "LOC", "内蒙古", id="loc-inner-mongolia"),
+        pytest.param("甘肃岷县漳县地震", "LOC", "漳县", id="loc-two-character-county"),
+        pytest.param("推进和康县、和安县等新设县建设", "LOC", "和康县", id="loc-new-county-by-hand"),
+        pytest.param("美丽江苏建设", "LOC", "江苏", id="loc-after-a-rejected-name"),
+        pytest.param("北京市场份额", "LOC", "北京", id="loc-without-glued-suffix"),
         pytest.param("下发了《德州市卫生系统实施方案》", "DOC", "《德州市卫生系统实施方案》", id="loc-inside-doc-is-doc"),
         # PER
         pytest.param("成立了以周建中局长为组长的领导小组", "PER", "周建中局长", id="per-bureau-chief"),
@@ -90,6 +94,11 @@ def test_finds(text, label, want):
         # place names across word boundaries, and names that are words
         pytest.param("推广安全用药", "LOC", id="guangan-across-words"),
         pytest.param("日照时数", "LOC", id="rizhao-ambiguous"),
+        pytest.param("省、市和县", "LOC", id="hexian-phrase"),
+        pytest.param("乡镇机构、农村义务教育和县乡财政管理体制改革", "LOC", id="hexian-xiang"),
+        pytest.param("公社的干部和县的干部", "LOC", id="hexian-and-counties"),
+        pytest.param("城市和县城黑臭水体基本消除", "LOC", id="he-xiancheng"),
+        pytest.param("江山市场建设", "LOC", id="market-not-city"),
         # people
         pytest.param("全体同志", "PER", id="quanti-tongzhi"),
         pytest.param("健康教育科科长", "PER", id="kang-inside-jiankang"),
@@ -158,9 +167,10 @@ def test_gazetteer_counts():
     levels = [d.level for d in gazetteer()]
     assert levels.count("province") == 34
     assert levels.count("prefecture") == 333
-    # 145 by hand, 1736 from GB/T 2260 (2019-04): every 县, 自治县, 旗, 自治旗,
-    # county-level 市, 特区 and 林区 (1335 + 117 + 49 + 3 + 375 + 1 + 1)
-    assert levels.count("county") == 1881
+    # 147 by hand (145 cities, and 和安县, 和康县 of 2024), 1736 from GB/T 2260
+    # (2019-04): every 县, 自治县, 旗, 自治旗, county-level 市, 特区 and 林区
+    # (1335 + 117 + 49 + 3 + 375 + 1 + 1 = 1881, of which 145 by hand already)
+    assert levels.count("county") == 1883
 
 
 def test_gazetteer_counties_are_what_the_script_makes():
@@ -192,6 +202,26 @@ def test_gazetteer_counties_are_what_the_script_makes():
 def test_gazetteer_county_rows(full, name, parent):
     div = next(d for d in gazetteer() if d.full_name == full)
     assert (div.name, div.level, div.parent) == (name, "county", parent)
+
+
+@pytest.mark.parametrize(
+    ("text", "norm", "parent"),
+    [
+        pytest.param("天水至成县等高速公路", "成县", "陇南市", id="two-characters"),
+        pytest.param("湖南省华容县、山西省隰县等县级政府", "华容县", "岳阳市", id="three-characters"),
+        pytest.param("对口定日县灾后援建工作", "定日县", "日喀则市", id="tibet"),
+        pytest.param("甘州区、临夏市国家典型地区", "临夏市", "临夏回族自治州", id="county-city-beats-prefecture-short"),
+    ],
+)
+def test_counties_found_with_norm_and_parent(text, norm, parent):
+    locs = [e for e in find_entities(text) if e.label == "LOC" and e.norm == norm]
+    assert locs and locs[0].extra == {"level": "county", "parent": parent}
+
+
+def test_county_short_names_of_generated_rows_do_not_resolve():
+    # 公安县, 资源县, 宁县: their short names are words; full names resolve
+    assert [normalise_region(n) for n in ("公安", "资源", "宁", "宁县", "公安县")] == [None, None, None, "宁县", "公安县"]
+    assert normalise_region("义乌") == "义乌市"  # a hand row's short name still does
 
 
 def test_gazetteer_leaves_out_districts():

@@ -166,6 +166,7 @@ class Division:
     level: str  # province, prefecture, county
     parent: str | None  # full name of the division above
     full_name: str
+    generated: bool = False  # a row from GB/T 2260 (below the GENERATED line), not by hand
 
 
 @functools.cache
@@ -183,8 +184,10 @@ def gazetteer() -> tuple[Division, ...]:
     """
     text = resources.files("zongjie.data").joinpath("gazetteer", "divisions.tsv").read_text("utf-8")
     out = []
-    header_seen = False
+    header_seen = generated = False
     for line in text.splitlines():
+        if line.startswith("# GENERATED"):
+            generated = True
         if not line.strip() or line.startswith("#"):
             continue
         if not header_seen:  # the column names
@@ -194,15 +197,26 @@ def gazetteer() -> tuple[Division, ...]:
         if level not in _LEVEL_RANK:
             raise ValueError(f"divisions.tsv: unknown level {level!r} for {full_name}")
         alias_list = tuple(a for a in aliases.split(",") if a)
-        out.append(Division(name, alias_list, level, parent or None, full_name))
+        out.append(Division(name, alias_list, level, parent or None, full_name, generated))
     return tuple(out)
+
+
+def _name_list(filename: str) -> frozenset[str]:
+    text = resources.files("zongjie.data").joinpath("gazetteer", filename).read_text("utf-8")
+    return frozenset(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
 
 
 @functools.cache
 def _ambiguous_names() -> frozenset[str]:
     """Short names never matched alone (``data/gazetteer/ambiguous.txt``, by hand)."""
-    text = resources.files("zongjie.data").joinpath("gazetteer", "ambiguous.txt").read_text("utf-8")
-    return frozenset(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    return _name_list("ambiguous.txt")
+
+
+@functools.cache
+def _phrase_names() -> frozenset[str]:
+    """Full names never matched in running text, being phrases too (和县:
+    ``data/gazetteer/phrases.txt``, by hand)."""
+    return _name_list("phrases.txt")
 
 
 def _by_rank(names: Iterable[tuple[str, Division]]) -> dict[str, Division]:
@@ -217,20 +231,38 @@ def _by_rank(names: Iterable[tuple[str, Division]]) -> dict[str, Division]:
 
 @functools.cache
 def _region_index() -> dict[str, Division]:
-    return _by_rank((n, d) for d in gazetteer() for n in (d.full_name, d.name, *d.aliases))
+    # the short names of the generated counties are left out: hundreds are
+    # words (公安, 资源, 合作, 互助 of 公安县, 资源县…) or one character (宁 of
+    # 宁县); their full names resolve, as do the short names of the hand rows
+    # (义乌 → 义乌市)
+    return _by_rank(
+        (n, d)
+        for d in gazetteer()
+        for n in (d.full_name, d.name, *d.aliases)
+        if not (n == d.name and d.generated)
+    )
+
+
+@functools.cache
+def _place_names() -> frozenset[str]:
+    """Every name of a division, short names of counties included (周宁 of
+    周宁县长 is no person)."""
+    return frozenset(n for d in gazetteer() for n in (d.full_name, d.name, *d.aliases))
 
 
 @functools.cache
 def _match_index() -> dict[str, Division]:
-    """Surfaces matched in running text: full names and aliases always, short
-    names of provinces and prefectures unless they are ambiguous words."""
+    """Surfaces matched in running text: full names and aliases unless they
+    are phrases (和县), short names of provinces and prefectures unless they
+    are ambiguous words."""
     ambiguous = _ambiguous_names()
+    phrases = _phrase_names()
 
     def surfaces() -> Iterator[tuple[str, Division]]:
         for d in gazetteer():
-            yield d.full_name, d
-            for alias in d.aliases:
-                yield alias, d
+            for name in (d.full_name, *d.aliases):
+                if name not in phrases:
+                    yield name, d
             if d.level != "county" and d.name not in ambiguous:
                 yield d.name, d
 
@@ -292,6 +324,7 @@ class _Rules:
     regex_rules: tuple[_RegexRule, ...]
     lead_chars: frozenset[str]  # 以 of 以周/建中/局长
     doc_types: tuple[str, ...]  # 方案, 意见, 办法…
+    not_suffix: tuple[str, ...]  # 市场: 东方/市场 (and 北京/市场份额) hold no 东方市, 北京市
 
 
 @functools.cache
@@ -315,7 +348,12 @@ def _rules() -> _Rules:
         if rule.source:
             rx = re.compile(rules_mod.expand(rule.source, parts))
             compiled.append(_RegexRule(rule.id, rule.options["label"], rx))
-    return _Rules(tuple(compiled), frozenset(person["lead_chars"]), tuple(rs.data["doc_types"]))
+    return _Rules(
+        tuple(compiled),
+        frozenset(person["lead_chars"]),
+        tuple(rs.data["doc_types"]),
+        tuple(rs.data["place"]["not_suffix"]),
+    )
 
 
 @functools.cache
@@ -410,7 +448,7 @@ def make_entity_rules(nlp: Language, name: str) -> EntityRules:
 def _persons(rule: _RegexRule, text: str, words: _Words) -> Iterator[_Cand]:
     """Person names, checked against jieba's words (see entities.yaml)."""
     lead = _rules().lead_chars
-    places = _region_index()
+    places = _place_names()
     pos = 0
     while (m := rule.regex.search(text, pos)) is not None:
         start, end = m.span()
@@ -429,15 +467,43 @@ def _persons(rule: _RegexRule, text: str, words: _Words) -> Iterator[_Cand]:
 
 
 def _places(text: str, words: _Words) -> Iterator[_Cand]:
-    """Divisions from the gazetteer; a name must begin a word (推广/安全 holds no 广安)."""
+    """Divisions from the gazetteer, the longest name at the leftmost place
+    where one begins a jieba word (推广/安全 holds no 广安). A two-character
+    county (宁县) must be a whole word (和/县域, 新/县城 are not places), and
+    a last character glued into a word that begins with 市场 (or another
+    word of ``place.not_suffix``) is not the name's (东方/市场 holds no 东方市;
+    北京/市场份额 gives 北京). A name that fails is tried again
+    from its next character."""
     index = _match_index()
-    for m in _loc_regex().finditer(text):
-        if words.starts[m.start()]:
-            div = index[m.group()]
-            extra = {"level": div.level}
-            if div.parent:
-                extra["parent"] = div.parent
-            yield _Cand(m.start(), m.end(), "LOC", "entity.loc_gazetteer.v1", div.full_name, extra)
+    not_suffix = _rules().not_suffix
+    rx = _loc_regex()
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        start, end = m.span()
+        pos = start + 1
+        if not words.starts[start]:
+            continue
+        div = index[m.group()]
+        if end - start == 2 and div.level == "county" and (words.starts[start + 1] or not words.starts[end]):
+            continue
+        if end - start > 2 and words.starts[end - 1] and _word_at(text, words, end - 1).startswith(not_suffix):
+            div = index.get(text[start : end - 1])
+            if div is None:
+                continue
+            end -= 1
+        extra = {"level": div.level}
+        if div.parent:
+            extra["parent"] = div.parent
+        yield _Cand(start, end, "LOC", "entity.loc_gazetteer.v1", div.full_name, extra)
+        pos = end
+
+
+def _word_at(text: str, words: _Words, start: int) -> str:
+    """The jieba word that starts at ``start``."""
+    end = start + 1
+    while end < len(text) and not words.starts[end]:
+        end += 1
+    return text[start:end]
 
 
 def _from_ruler(text: str, start: int, end: int, label: str, rule_id: str) -> _Cand:

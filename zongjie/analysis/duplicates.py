@@ -24,8 +24,11 @@ How:
    similarity of the shingle sets is at least ``THRESHOLD`` and the two do
    not report on different years (the NPC's resolutions on the 政府工作报告
    of 2024 and 2025 share all but a few characters: they are not copies).
-5. **Groups and canonical copy.** Pairs are joined into groups
-   (transitively); the canonical copy is the one published first (a
+5. **Groups and canonical copy.** A document joins the group of its most
+   similar match if it is a near-duplicate of that group's canonical copy
+   too; groups are never merged, so overlapping texts do not chain into one
+   group of documents that are not copies of each other. The canonical copy
+   is the one published first (a
    ``published`` date beats none), then the longest text, then the first
    ingested. ``duplicate_similarity`` is each copy's Jaccard similarity to
    the canonical one.
@@ -236,7 +239,7 @@ def _check(store: Any, conn: Any, doc_id: str, hashes: Any, threshold: float) ->
     ]
     with store.write() as w:
         if matches:
-            _regroup(w, doc_id, matches, hashes)
+            _join(w, doc_id, year, matches, hashes, threshold)
         w.execute("UPDATE document_signatures SET checked = 1 WHERE document_id = ?", (doc_id,))
 
 
@@ -245,16 +248,36 @@ def _year(conn: Any, doc_id: str) -> int | None:
     return row[0] if row else None
 
 
-def _regroup(conn: Any, doc_id: str, matches: list[str], hashes: Any) -> None:
-    # the whole groups of doc_id and of each match: their canonical copies and all that point to them
-    roots = set()
-    for d in [doc_id, *matches]:
-        row = conn.execute("SELECT coalesce(duplicate_of, id) FROM documents WHERE id = ?", (d,)).fetchone()
-        if row:
-            roots.add(row[0])
-    members: set[str] = set(roots) | {doc_id, *matches}
-    for root in roots:
-        members.update(r[0] for r in conn.execute("SELECT id FROM documents WHERE duplicate_of = ?", (root,)))
+def _root(conn: Any, doc_id: str) -> str:
+    row = conn.execute("SELECT coalesce(duplicate_of, id) FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return row[0] if row else doc_id
+
+
+def _join(conn: Any, doc_id: str, year: int | None, matches: list[str], hashes: Any, threshold: float) -> None:
+    """``doc_id`` joins the group of its most similar match whose canonical
+    copy it is a near-duplicate of too (similar, and of the same year).
+
+    Groups are never merged, and a document like a copy but not like the
+    canonical one joins nothing: runs of overlapping texts (A like B, B like
+    C, C like D…) would otherwise chain into one group of documents that
+    are not copies of each other, across years through the undated ones.
+    """
+    mine = hashes(doc_id)
+    root = None
+    for match in sorted(matches, key=lambda m: (-jaccard(mine, hashes(m)), m)):
+        candidate = _root(conn, match)
+        if candidate == doc_id:
+            continue
+        if candidate == match or (
+            (year is None or _year(conn, candidate) in (None, year)) and jaccard(mine, hashes(candidate)) >= threshold
+        ):
+            root = candidate
+            break
+    if root is None:
+        return
+    members = {root, doc_id}
+    for group in (root, doc_id):  # (doc_id has copies only when it was checked before)
+        members.update(r[0] for r in conn.execute("SELECT id FROM documents WHERE duplicate_of = ?", (group,)))
     rows = [
         conn.execute("SELECT id, published, chars, rowid FROM documents WHERE id = ?", (m,)).fetchone()
         for m in sorted(members)

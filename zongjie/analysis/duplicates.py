@@ -255,7 +255,10 @@ def _root(conn: Any, doc_id: str) -> str:
 
 def _join(conn: Any, doc_id: str, year: int | None, matches: list[str], hashes: Any, threshold: float) -> None:
     """``doc_id`` joins the group of its most similar match whose canonical
-    copy it is a near-duplicate of too (similar, and of the same year).
+    copy it is a near-duplicate of too, and whose dated members are of its
+    year; it becomes the canonical copy only if it is a near-duplicate of
+    every member (it is published first, or longer), so that every copy
+    stays a near-duplicate of its canonical one.
 
     Groups are never merged, and a document like a copy but not like the
     canonical one joins nothing: runs of overlapping texts (A like B, B like
@@ -268,24 +271,26 @@ def _join(conn: Any, doc_id: str, year: int | None, matches: list[str], hashes: 
         candidate = _root(conn, match)
         if candidate == doc_id:
             continue
-        if candidate == match or (
-            (year is None or _year(conn, candidate) in (None, year)) and jaccard(mine, hashes(candidate)) >= threshold
-        ):
+        years = {r[0] for r in conn.execute(
+            "SELECT DISTINCT year FROM documents WHERE (id = ? OR duplicate_of = ?) AND year IS NOT NULL",
+            (candidate, candidate))}
+        if year is not None and years - {year}:
+            continue
+        if year is None and len(years) > 1:
+            continue
+        if candidate == match or jaccard(mine, hashes(candidate)) >= threshold:
             root = candidate
             break
     if root is None:
         return
-    members = {root, doc_id}
-    for group in (root, doc_id):  # (doc_id has copies only when it was checked before)
-        members.update(r[0] for r in conn.execute("SELECT id FROM documents WHERE duplicate_of = ?", (group,)))
-    rows = [
-        conn.execute("SELECT id, published, chars, rowid FROM documents WHERE id = ?", (m,)).fetchone()
-        for m in sorted(members)
-    ]
-    rows = [r for r in rows if r]
-    canonical = min(rows, key=_canonical_key)[0]
+    members = [r[0] for r in conn.execute("SELECT id FROM documents WHERE duplicate_of IN (?, ?)", (root, doc_id))]
+    key = {m: _canonical_key(conn.execute("SELECT id, published, chars, rowid FROM documents WHERE id = ?",
+                                          (m,)).fetchone()) for m in (root, doc_id)}
+    canonical = root
+    if key[doc_id] < key[root] and all(jaccard(mine, hashes(m)) >= threshold for m in [root, *members]):
+        canonical = doc_id
     base = hashes(canonical)
-    for member_id, *_ in rows:
+    for member_id in {root, doc_id, *members}:
         if member_id == canonical:
             conn.execute("UPDATE documents SET duplicate_of = NULL, duplicate_similarity = NULL WHERE id = ?",
                          (member_id,))

@@ -265,6 +265,9 @@ def _join(conn: Any, doc_id: str, year: int | None, matches: list[str], hashes: 
     C, C like D…) would otherwise chain into one group of documents that
     are not copies of each other, across years through the undated ones.
     """
+    if conn.execute("SELECT 1 FROM documents WHERE id = ? AND duplicate_of IS NOT NULL UNION ALL "
+                    "SELECT 1 FROM documents WHERE duplicate_of = ? LIMIT 1", (doc_id, doc_id)).fetchone():
+        return  # a document checked before it, like it, has already grouped it: groups stay as they are
     mine = hashes(doc_id)
     root = None
     for match in sorted(matches, key=lambda m: (-jaccard(mine, hashes(m)), m)):
@@ -283,7 +286,7 @@ def _join(conn: Any, doc_id: str, year: int | None, matches: list[str], hashes: 
             break
     if root is None:
         return
-    members = [r[0] for r in conn.execute("SELECT id FROM documents WHERE duplicate_of IN (?, ?)", (root, doc_id))]
+    members = [r[0] for r in conn.execute("SELECT id FROM documents WHERE duplicate_of = ?", (root,))]
     key = {m: _canonical_key(conn.execute("SELECT id, published, chars, rowid FROM documents WHERE id = ?",
                                           (m,)).fetchone()) for m in (root, doc_id)}
     canonical = root

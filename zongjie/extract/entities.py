@@ -112,15 +112,8 @@ class JiebaTokenizer:
     def from_words(self, segmented: Iterable[str]) -> Doc:
         """A Doc from words already cut (the pipeline segments a document once for all its uses)."""
         segmented = list(segmented)
-        words: list[str] = []
-        spaces: list[bool] = []
-        for word in segmented:
-            if word == " " and words and not spaces[-1] and not words[-1].isspace():
-                spaces[-1] = True
-            else:
-                words.append(word)
-                spaces.append(False)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
+        tokens, words = _tokens(segmented)
+        doc = Doc(self.vocab, words=words, spaces=[space for _, _, space in tokens])
         doc.user_data[TEXT_KEY] = "".join(segmented)
         return doc
 

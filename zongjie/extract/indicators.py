@@ -38,6 +38,7 @@ RULE_KIND_ACTUAL = "indicator.kind_actual.v1"
 RULE_KIND_ESTIMATE = "indicator.kind_estimate.v1"
 RULE_KIND_PROBLEMS = "indicator.kind_problems_first.v1"
 RULE_KIND_PAST = "indicator.kind_past_clause.v1"
+RULE_KIND_ASSIGNED = "indicator.kind_assigned_task.v1"
 RULE_ELIDED = "indicator.name_elided_subject.v1"
 RULE_PER_HEAD = "indicator.suspect_per_head.v1"
 RULE_SCOPE = "indicator.name_other_level.v1"
@@ -75,6 +76,10 @@ class _Rules:
     estimate: re.Pattern[str]
     estimate_unless: re.Pattern[str]
     past_clause: re.Pattern[str]
+    assigned: re.Pattern[str]
+    assigned_object: re.Pattern[str]
+    assigned_reach: int
+    assigned_unless: re.Pattern[str]
     elided: re.Pattern[str]
     distributed: re.Pattern[str]
     per_head_factor: float
@@ -116,7 +121,11 @@ def _rules() -> _Rules:
         past_opener=regex(RULE_KIND_BACK), forward_opener=part("forward_opener"), target_words=regex(RULE_KIND_WORD),
         estimate=regex(RULE_KIND_ESTIMATE),
         estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
-        past_clause=regex(RULE_KIND_PAST), elided=regex(RULE_ELIDED), distributed=regex(RULE_SHARED),
+        past_clause=regex(RULE_KIND_PAST), assigned=regex(RULE_KIND_ASSIGNED),
+        assigned_object=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["object"]),
+        assigned_reach=int(rs.by_id(RULE_KIND_ASSIGNED).options["object_reach"]),
+        assigned_unless=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["unless"]),
+        elided=regex(RULE_ELIDED), distributed=regex(RULE_SHARED),
         clause_units=frozenset(rs.by_id(RULE_RIGHT_CLAUSE).options["units"]),
         clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
         light_verb=re.compile(rs.by_id(RULE_RIGHT_CLAUSE).options["light_verb"]),
@@ -324,6 +333,19 @@ def _goal_word(doc: Document, near: str) -> re.Match[str] | None:
     return last
 
 
+def _assigned_task(doc: Document, sentence: Sentence, q: Quantity, near: str) -> bool:
+    """Whether the number is the size of a task handed down (承担…任务, 下达…指标), in its clause."""
+    r = _rules()
+    before = re.split(r"[，,：:]", near)[-1]
+    after = re.split(r"[，,；;。：:]", doc.text[q.end:sentence.end])[0]
+    verbs = list(r.assigned.finditer(before))
+    if not verbs or r.assigned_unless.search(before) or r.assigned_unless.search(after):
+        return False
+    # the object between the verb and the number (下达…任务45万人), or just after it (承担800户…任务)
+    return bool(r.assigned_object.search(before, verbs[-1].end())
+                or r.assigned_object.search(after[:r.assigned_reach]))
+
+
 def plans_from(doc: Document, section_index: int | None) -> int:
     """Where a plan part's plans begin: its start, or, in a part that names its
     problems too (存在问题及下一步打算), the first sentence that turns to the plan
@@ -361,7 +383,7 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     last = _goal_word(doc, near)
     # a goal word whose reach ends at a past tense (确保…，开展了…) made no target of this number
     if not last or _rules().retro.search(near, last.end()):
-        return RULE_KIND_ACTUAL
+        return RULE_KIND_ASSIGNED if _assigned_task(doc, sentence, q, near) else RULE_KIND_ACTUAL
     if _past_clause(doc, near):
         return RULE_KIND_PAST  # 为落实…，2003年中央财政支出700亿元 in a 2004 report
     if (_rules().estimate.fullmatch(last.group(0)) and doc.meta.doc_type == "report"
@@ -370,7 +392,7 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     return RULE_KIND_WORD
 
 
-_TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD})
+_TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD, RULE_KIND_ASSIGNED})
 
 
 def is_target(doc: Document, sentence: Sentence | None, q: Quantity) -> bool:

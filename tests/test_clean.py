@@ -222,6 +222,31 @@ def test_sections_and_sentences():
         assert doc.text[s.start:s.end] == s.text
 
 
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        # a work report delivered in January plans the year its heading names
+        ("2026年河北省政府工作报告\n——2026年1月26日在河北省第十四届人民代表大会第四次会议上\n"
+         "一、2025年工作回顾\n做了很多。\n三、2026年主要工作\n（一）全力办好国家大事\n加快建设。", "plan"),
+        ("2026年湖南省政府工作报告\n——2026年1月25日在湖南省第十四届人民代表大会第五次会议上\n"
+         "三、关于2026年工作\n（一）全力办好国家大事\n加快建设。", "plan"),
+        # a heading that looks back keeps its role, even of the year being planned
+        ("2026年某市政府工作报告\n——2026年1月26日在某市第十届人民代表大会第五次会议上\n"
+         "三、2026年以来存在的问题\n（一）全力办好国家大事\n经费不足。", "problems"),
+        # a summary's 主要工作 reviews its year
+        ("2023年卫生局工作总结\n一、2023年主要工作\n（一）全力办好国家大事\n建档率84%。", "review"),
+        # undated: no telling when it was given
+        ("2026年河北省政府工作报告\n三、2026年主要工作\n（一）全力办好国家大事\n加快建设。", "review"),
+    ],
+    ids=["delivered-in-january", "no-role-word", "looks-back", "summary", "undated"],
+)
+def test_a_reports_own_year_heading_plans(text, role):
+    (doc,) = clean_text(text)
+    doc.meta = describe(doc)
+    structure(doc)
+    assert doc.sections[doc.sentences[-1].section].role == role
+
+
 def test_plan_opener_without_heading():
     text = "总结\n一、主要工作\n做了很多。\n下一步,我们要针对上述问题,现提出以下几点打算:\n一是加强领导。"
     (doc,) = clean_text(text)

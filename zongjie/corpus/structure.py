@@ -40,6 +40,10 @@ _PLAN_OPENER = re.compile(
     r"|(?P<year>20\d{2})年(?:的?(?:工作打算|工作计划|工作安排|工作思路|工作要点|主要任务|重点工作|工作重点|工作任务|主要目标)))"
 )
 
+# A heading naming a year (三、2026年主要工作), and the words that keep such a heading a review
+_HEADING_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来)")
+_STILL_REVIEW = re.compile(r"回顾|总结|成效|成绩|完成情况|执行情况|进展|取得|经验|做法|问题|不足|困难|挑战")
+
 _SENTENCE_END = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』)）]?|\n|$)")
 
 
@@ -70,6 +74,21 @@ def _heading_text(line: str) -> str:
     return line[:60]
 
 
+def plans_its_year(heading: str, doc: Document) -> bool:
+    """Whether a heading names a year that had not yet run when the report was
+    delivered: 三、2026年主要工作 in a work report given on 2026-01-26 plans the
+    year (主要工作 alone reads as a review: it does in a summary). Reports only,
+    and only from the date they were delivered (``meta.published``); a heading that
+    says it looks back (回顾, 成效, 问题…) keeps its role.
+    """
+    m = _HEADING_YEAR.search(heading[:40])
+    published = doc.meta.published
+    if m is None or doc.meta.doc_type != "report" or not published or _STILL_REVIEW.search(heading[:40]):
+        return False
+    year, (delivered, month) = int(m.group(1)), (int(published[:4]), int(published[5:7]))
+    return year > delivered or (year == delivered and month <= 3)
+
+
 def sections_of(doc: Document) -> list[Section]:
     """Sections from numbered headings and docx heading styles; every section has a role.
 
@@ -98,7 +117,7 @@ def sections_of(doc: Document) -> list[Section]:
             stack.pop()
         parent_role = stack[-1][1] if stack else default
         heading = _heading_text(line)
-        role = "plan" if opener else (role_of(heading) or parent_role)
+        role = "plan" if opener or plans_its_year(heading, doc) else (role_of(heading) or parent_role)
         stack.append((level, role))
         sections[-1].end = start
         sections.append(Section(start, len(doc.text), heading, level, role, heading_end=start + len(heading)))

@@ -37,6 +37,7 @@ def docs_of(name):
         pytest.param("小黑屋|手机版|关于我们|两全其美网校城 ( 京ICP备05068258-34 )", id="icp"),
         pytest.param("本文由小编辑收集整理,提供世界卫生日个人工作总结,为您提供帮助!", id="collected-by"),
         pytest.param("返回顶部", id="back-to-top"),
+        pytest.param("时间：2026-02-02", id="page-date"),
     ],
 )
 def test_furniture_line(line):
@@ -50,6 +51,7 @@ def test_furniture_line(line):
         pytest.param("一、高度重视,加大投入,为全区卫生工作顺利开展提供有力保障", id="heading"),
         pytest.param("及时下载更新疫情直报系统,确保数据准确。", id="mentions-download"),
         pytest.param("主要工作", id="short-heading"),
+        pytest.param("时间：2023年5月至10月，地点：各乡镇卫生院", id="schedule-line"),
     ],
 )
 def test_not_furniture(line):

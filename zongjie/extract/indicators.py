@@ -161,8 +161,10 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     for m in _rules().boundary.finditer(scan):
         cut = m.end()
     window = window[cut:]
+    # 是2005年的2.2倍: the year compared with is no part of the name
+    window = re.sub(r"(?:是|为|相当于)(?:(?:19|20)\d{2}|上|去|前)年(?:末|底)?的$", "", window.rstrip())
     # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
-    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月)?|每月|每年|年度|年|每)$", "", window.rstrip()))
+    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月)?|每月|每年|年度|年|每)$", "", window))
     offset = lo + cut
     conj = re.match(r"(?:和|及(?!时)|与|以及|或|还|也|又)", name)  # 及时率 keeps its 及
     if conj:
@@ -671,8 +673,11 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
         if name_start is not None and text[name_start:name_start + len(name)] != name:
             name_start = None  # a name made up from several places (国内生产总值 + 增长): no single span
         kind = "target" if kind_rule(doc, sentence, q) in _TARGET_RULES else "actual"
+        unit = q.unit
+        if rule == RULE_FROM_TO and prev and prev.unit == f"{unit}/人":
+            unit = prev.unit  # 人均可支配收入从27136元增长到36439元: both per head
         out.append(Indicator(
-            start=q.start, end=q.end, name=name, value=q.value, unit=q.unit, kind=kind, rule=f"{q.rule}+{rule}",
+            start=q.start, end=q.end, name=name, value=q.value, unit=unit, kind=kind, rule=f"{q.rule}+{rule}",
             qualifier=q.qualifier, value_max=q.value_max, masked=q.masked, suspect=q.suspect,
             comparison=q.comparison, name_start=name_start,
             name_end=(name_start + len(name)) if name_start is not None else None, sentence=s_idx,

@@ -161,8 +161,10 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     for m in _rules().boundary.finditer(scan):
         cut = m.end()
     window = window[cut:]
-    # 是2005年的2.2倍: the year compared with is no part of the name
+    # 是2005年的2.2倍: the year compared with is no part of the name; nor is the
+    # year of a level (人均GDP从2020年的5.2万元…: 从 is then a copula)
     window = re.sub(r"(?:是|为|相当于)(?:(?:19|20)\d{2}|上|去|前)年(?:末|底)?的$", "", window.rstrip())
+    window = re.sub(r"(?<=[从由到至])(?:(?:19|20)\d{2}年(?:末|底)?|上年末?|去年)的?$", "", window)
     # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
     name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月)?|每月|每年|年度|年|每)$", "", window))
     offset = lo + cut

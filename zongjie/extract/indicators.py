@@ -96,6 +96,7 @@ class _Rules:
     clause_verb: re.Pattern[str]
     scope_word: re.Pattern[str]
     count_units: frozenset[str]
+    right_measures: frozenset[str]
 
 
 @functools.cache
@@ -135,6 +136,7 @@ def _rules() -> _Rules:
         clause_verb=re.compile(rs.by_id(RULE_CLAUSE_SUBJECT).options["verb"]), scope_word=re.compile(rs.by_id(RULE_SCOPE).options["level_word"]),
         per_head_factor=float(rs.by_id(RULE_PER_HEAD).options["factor"]),
         count_units=frozenset(rs.by_id(RULE_PER_HEAD).options["count_units"]),
+        right_measures=frozenset(str(rs.data["right_measures"]).split()),
     )
 
 
@@ -155,6 +157,8 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     """
     lo = max(floor, start - (60 if keep_list else 40))
     window = text[lo:start]
+    # 业主委员会（物业管理委员会）1000个: an aside right before the number glosses the name
+    window = re.sub(r"[（(][^（）()\n]{1,16}[）)]\s*$", "", window)
     cut = 0
     # a short aside inside a name is no boundary: 每千人口执业（助理）医师数
     scan = _rules().aside.sub(lambda m: "字" * len(m.group(0)), window)
@@ -659,6 +663,11 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 cname, cstart = right_clause(text, q.end + 1, limit)
                 if cname:
                     name, name_start, rule = cname + "比例", None, RULE_RIGHT_CLAUSE
+            if not name and (q.unit or "") in _rules().right_measures and not q.masked:
+                # 完成100公里架空线入地: nothing on the left, the thing measured on the right
+                rname, rstart = right_name(text, q.end, limit, cut, q.unit)
+                if rname:
+                    name, name_start, rule = rname, rstart, RULE_RIGHT
             if not name and prev and prev.name and prev.end == num_start:
                 # 传染病12种386例: a second figure right after the first counts the same thing
                 name, name_start = prev.name, prev.name_start

@@ -46,6 +46,8 @@ class _Rules:
     this_year: re.Pattern[str]
     estimate_unless: re.Pattern[str]
     plans_follow: re.Pattern[str]
+    judgement: re.Pattern[str]
+    done: re.Pattern[str]
     future: re.Pattern[str]
 
 
@@ -280,6 +282,10 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 continue
             if in_heading and c.start < section.heading_end and not _checkable(body):
                 continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
+            if in_plan and (_rules().judgement.search(body) or (
+                    _rules().done.search(body) and not (_rules().planned.search(body) or _rules().hard.search(body)
+                                                        or _rules().soft.search(body)))):
+                continue  # 保持良好势头，是做好各项工作的基础; 党的十六大提出了…: said of the plan, not planned
             if in_plan:
                 rule = RULE_PLAN
             elif (_future(doc, section, body) or (listed is not None and c.start >= listed)) \

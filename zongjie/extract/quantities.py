@@ -182,7 +182,13 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
     rule = next(r for r in c.extract if r.id == span.rule)
     num = m.group("num")
     mult = _group(m, "mult") or _group(m, "mult2")
-    value, rate_unit, masked = _value(num, mult)
+    if rule.options.get("round"):
+        # 近千公里, 千余人: a bare 千 is a number only with 近/余 around it
+        if not (_group(m, "pre") or _group(m, "approx")):
+            return None
+        value, rate_unit, masked = _MULT[num], None, False
+    else:
+        value, rate_unit, masked = _value(num, mult)
     if value is None and not masked:
         return None
     if masked and c.mask_guard and _group(m, "unit") and c.mask_guard.match(text, m.start("unit")):

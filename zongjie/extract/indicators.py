@@ -39,6 +39,7 @@ RULE_KIND_ESTIMATE = "indicator.kind_estimate.v1"
 RULE_KIND_PROBLEMS = "indicator.kind_problems_first.v1"
 RULE_KIND_PAST = "indicator.kind_past_clause.v1"
 RULE_KIND_ASSIGNED = "indicator.kind_assigned_task.v1"
+RULE_KIND_COMPLETION = "indicator.kind_completion_ratio.v1"
 RULE_ELIDED = "indicator.name_elided_subject.v1"
 RULE_PER_HEAD = "indicator.suspect_per_head.v1"
 RULE_SCOPE = "indicator.name_other_level.v1"
@@ -77,6 +78,7 @@ class _Rules:
     estimate_unless: re.Pattern[str]
     past_clause: re.Pattern[str]
     assigned: re.Pattern[str]
+    completion: re.Pattern[str]
     assigned_object: re.Pattern[str]
     assigned_reach: int
     assigned_unless: re.Pattern[str]
@@ -122,7 +124,7 @@ def _rules() -> _Rules:
         past_opener=regex(RULE_KIND_BACK), forward_opener=part("forward_opener"), target_words=regex(RULE_KIND_WORD),
         estimate=regex(RULE_KIND_ESTIMATE),
         estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
-        past_clause=regex(RULE_KIND_PAST), assigned=regex(RULE_KIND_ASSIGNED),
+        past_clause=regex(RULE_KIND_PAST), assigned=regex(RULE_KIND_ASSIGNED), completion=regex(RULE_KIND_COMPLETION),
         assigned_object=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["object"]),
         assigned_reach=int(rs.by_id(RULE_KIND_ASSIGNED).options["object_reach"]),
         assigned_unless=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["unless"]),
@@ -389,6 +391,9 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
             return RULE_KIND_PROBLEMS  # 存在问题及下一步打算: the problems come first
         return RULE_KIND_PAST if _past_clause(doc, near) else RULE_KIND_PLAN
     last = _goal_word(doc, near)
+    done = _rules().completion.search(near) if q.unit == "%" else None
+    if done and (last is None or last.start() >= done.start()):
+        return RULE_KIND_COMPLETION  # 完成目标任务数的72%: how much of the goal was done
     # a goal word whose reach ends at a past tense (确保…，开展了…) made no target of this number
     if not last or _rules().retro.search(near, last.end()):
         return RULE_KIND_ASSIGNED if _assigned_task(doc, sentence, q, near) else RULE_KIND_ACTUAL
@@ -647,6 +652,11 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 rule = RULE_SCOPE
             elif prev and prev.name and not name and text[max(floor, q.start - 1):q.start] == "占":
                 name = prev.name + "占比"  # 国家基本药物x种，占x%
+            if name and q.unit == "%" and name.endswith("的") and rule == RULE_LEFT:
+                # 占全市常住农业人口的82%, 完成年度计划的75%: the share of it
+                name = name[:-1] + "比例"
+                if name.startswith("占") and prev and prev.name:
+                    name, name_start = prev.name + name, None  # 完成投资1.2亿元，占总投资的41%
             if not name and q.rule == "quantity.people_noun.v1" and (noun := _rules().people_noun.match(text, q.end)):
                 # 全市17万农民, 近14亿人口: the people are named by the noun itself
                 name, name_start, rule = noun.group(0), noun.start(), RULE_RIGHT

@@ -237,3 +237,19 @@ def test_dev_gold_floors():
     assert figures["commitments"]["deadline_accuracy"] >= 0.95
     assert figures["times"]["f1"] >= 0.97 and figures["times"]["normalised_accuracy"] >= 0.99
     assert min(figures["meta"].values()) >= 0.99
+
+
+def test_plan_part_times_are_of_the_year_planned():
+    """年内, 上半年, 6月底前 under 2022年工作计划 in a 2021 summary are of 2022; 今年 and named years stay."""
+    doc = read_text("2021年XX镇工作总结\n一、主要工作\n年内完成改厕300户，上半年投入50万元。\n"
+                    "二、2022年工作计划\n一是年内新建公园1座；二是6月底前完成道路硬化，今年完成，2023年实现。")[0]
+    times = [(t.text, t.from_, t.to) for t in extract(doc, entities=False).times]
+    assert times == [
+        ("2021年", "2021-01-01", "2021-12-31"), ("年内", "2021-01-01", "2021-12-31"),
+        ("上半年", "2021-01-01", "2021-06-30"), ("2022年", "2022-01-01", "2022-12-31"),
+        ("年内", "2022-01-01", "2022-12-31"), ("6月底前", None, "2022-06-30"),
+        ("今年", "2021-01-01", "2021-12-31"), ("2023年", "2023-01-01", "2023-12-31"),
+    ]
+    # a half-year summary plans its own year: nothing moves
+    doc = read_text("2021年上半年工作总结\n一、主要工作\n做了很多。\n二、下半年工作打算\n年内新建公园1座。")[0]
+    assert [(t.text, t.to) for t in extract(doc, entities=False).times][-1] == ("年内", "2021-12-31")

@@ -16,7 +16,7 @@ from zongjie.extract.facts import Commitment, Entity, Indicator, Quantity, TimeE
 from zongjie.extract.indicators import Words, find_indicators
 from zongjie.extract.quantities import find_quantities
 from zongjie.extract.segment import words
-from zongjie.extract.times import find_times
+from zongjie.extract.times import find_times, in_plan_year
 
 PIPELINE_VERSION = "0.1.0"
 
@@ -58,7 +58,7 @@ def extract(doc: Document, *, entities: bool = True, models: bool = True) -> Fac
     # one segmentation of the whole document, shared by naming and entities
     cut = words(text)
     quantities = find_quantities(text)
-    times = find_times(text, doc.meta.year, doc.meta.period, year_masked=doc.meta.year_masked)
+    times = in_plan_year(doc, find_times(text, doc.meta.year, doc.meta.period, year_masked=doc.meta.year_masked))
     indicators = find_indicators(doc, quantities, Words(cut))
     commitments = find_commitments(doc, indicators)
     if models:

@@ -42,7 +42,8 @@ _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _REL_YEAR = {"今": 0, "本": 0, "去": -1, "上": -1, "明": 1, "来": 1, "下": 1, "前": -2, "后": 2}
 _SEASON = {"春": (3, 5), "夏": (6, 8), "秋": (9, 11), "冬": (12, 2)}
-_MPART = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, 31)}
+_MPART = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, 31),
+          "上中旬": (1, 20), "中下旬": (11, 31)}
 # the month the reporting period ends in
 _PERIOD_END = {"FY": 12, "H1": 6, "H2": 12, "Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12,
                "Q1-Q3": 9, "前三季度": 9, "上半年": 6, "下半年": 12, "全年": 12}
@@ -459,6 +460,35 @@ def find_times(text: str, year: int | None, period: str | None = None, *,
 
 
 # ---------------------------------------------------------------- rule examples
+
+
+# a year named in the expression itself: it is not moved to the plan's year
+_OWN_YEAR = re.compile(r"(?:19|20)\d{2}|[0-9０-９]{2,4}年|[今明去前本当次上]年|[xX×*＊]{2,4}年|[一二三四五六七八九〇零]{2,4}年")
+
+
+def in_plan_year(doc, times: list[TimeExpr]) -> list[TimeExpr]:
+    """Move the times of a full-year summary's plan part to the year it plans.
+
+    Under 2022年工作计划 in a 2021 summary, 年内, 上半年 and 6月底前 are of
+    2022, as the commitments' deadlines are (GUIDELINES: 年底 in the plan
+    part of a full-year summary means the coming year); a time that names its
+    year (2022年, 今年, 明年) stays as it is.
+    """
+    from zongjie.extract.commitments import _plan_year
+    from zongjie.extract.indicators import plans_from
+
+    year, plan_year = doc.meta.year, _plan_year(doc)
+    if year is None or plan_year is None or plan_year == year or not doc.sections:
+        return times
+    old, new = str(year), str(plan_year)
+    for t in times:
+        i = next((k for k, s in enumerate(doc.sections) if s.start <= t.start < s.end), None)
+        if i is None or doc.sections[i].role != "plan" or plans_from(doc, i) > t.start or _OWN_YEAR.search(t.text):
+            continue
+        if (t.from_ or old).startswith(old) and (t.to or old).startswith(old):
+            t.from_ = new + t.from_[4:] if t.from_ else None
+            t.to = new + t.to[4:] if t.to else None
+    return times
 
 
 def run_example(text: str | dict[str, Any], *, year: int | None = 2023, period: str | None = "FY",

@@ -170,7 +170,7 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     # 是2005年的2.2倍: the year compared with is no part of the name; nor is the
     # year of a level (人均GDP从2020年的5.2万元…: 从 is then a copula)
     window = re.sub(r"(?:是|为|相当于)(?:(?:19|20)\d{2}|上|去|前)年(?:末|底)?的$", "", window.rstrip())
-    window = re.sub(r"(?<=[从由到至])(?:(?:19|20)\d{2}年(?:末|底)?|上年末?|去年)的?$", "", window)
+    window = re.sub(r"(?<=[从由到至])(?:(?:19|20)\d{2}年(?:末|底)?|上年末?|去年|原来|过去|以前|之前|改革前)的?$", "", window)
     # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
     name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月)?|每月|每年|年度|年|每)$", "", window))
     offset = lo + cut
@@ -238,9 +238,12 @@ def right_name(text: str, end: int, limit: int, cut: Words | None = None, unit: 
     window = text[end:stop]
     if window[:1] in "(（":
         return "", end  # (其中省级卫生村14个): an aside, not the name
-    phrase = ""
-    shared = cut.from_(end, stop) if cut is not None else None
-    for w in shared if shared is not None else words(window):
+    # 1920名|80周岁以上老人: an age that bounds the people counted belongs to their name
+    age = re.match(r"\d{1,3}(?:周岁|岁)(?:及以上|以上|及以下|以下)?", window)
+    phrase = age.group(0) if age else ""
+    rest = end + len(phrase)
+    shared = cut.from_(rest, stop) if cut is not None else None
+    for w in shared if shared is not None else words(text[rest:stop]):
         if w in _rules().right_stop or not w.strip() or re.search(r"[\d(（]", w):
             break
         phrase += w
@@ -251,7 +254,8 @@ def right_name(text: str, end: int, limit: int, cut: Words | None = None, unit: 
             phrase = phrase[:i]  # 20个临床质控中心的技术指导作用, ****名从业人员的健康检查: those are counted
         else:
             phrase, head_start = phrase[i + 1:], end + i + 1  # 72个省统一规划的村卫生所
-    if len(phrase) < 2 or not re.match(r"[\u4e00-\u9fa5A-Za-z“(（]", phrase):
+    phrase = re.sub(r"(?:达到|达|为)$", "", phrase)  # 22个村卫生室标准化建设率达100%
+    if len(phrase) < 2 or not re.match(r"[\u4e00-\u9fa5A-Za-z“(（\d]", phrase) or (age and phrase == age.group(0)):
         return "", end
     return phrase[:18], head_start
 
@@ -493,7 +497,11 @@ def _shared_head(first: str, last: str) -> str:
         if last[k:] and not first.endswith(last[k:]):
             head = last[k:]
             break
-    return re.sub(r"^[\u4e00-\u9fa5]{0,2}?(?=(?:参保率|参合率|覆盖率|比例|比率|率|人数|数))", "", head) or head
+    head = re.sub(r"^[\u4e00-\u9fa5]{0,2}?(?=(?:参保率|参合率|覆盖率|比例|比率|率|人数|数))", "", head) or head
+    if head == last and len(last) > len(first) + 2 and re.search(r"(?:率|比例|人数|数)$", last):
+        # 高血压、糖尿病患者规范管理率: the items are alike in length, the rest is the head
+        head = last[len(first):]
+    return head
 
 
 _COMPARED_ONLY = re.compile(r"(?:与|和|较|比)?(?:上年|去年)?(?:同期)?(?:相)?比?|同比|环比")

@@ -249,6 +249,18 @@ def test_a_reports_own_year_heading_plans(text, role):
     assert doc.sections[doc.sentences[-1].section].role == role
 
 
+def test_a_remedy_under_a_plan_heading_plans():
+    """（一）加快补齐学前教育短板 under 三、下半年工作打算 plans; 二、存在的问题 names problems."""
+    text = ("2022年教育局上半年工作总结\n一、上半年工作情况\n建档率84%。\n二、存在的问题和不足\n学位不足。\n"
+            "三、下半年工作打算\n（一）加快补齐学前教育短板\n年底前新增学位1500个。")
+    (doc,) = clean_text(text)
+    doc.meta = describe(doc)
+    structure(doc)
+    roles = {s.heading: s.role for s in doc.sections}
+    assert roles["二、存在的问题和不足"] == "problems"
+    assert roles["（一）加快补齐学前教育短板"] == "plan"
+
+
 def test_plan_opener_without_heading():
     text = "总结\n一、主要工作\n做了很多。\n下一步,我们要针对上述问题,现提出以下几点打算:\n一是加强领导。"
     (doc,) = clean_text(text)

@@ -40,6 +40,10 @@ _PLAN_OPENER = re.compile(
     r"|(?P<year>20\d{2})年(?:的?(?:工作打算|工作计划|工作安排|工作思路|工作要点|主要任务|重点工作|工作重点|工作任务|主要目标)))"
 )
 
+# A problem word as the object of a remedy (加快补齐学前教育短板, 着力解决…问题): under a
+# plan heading such a heading plans the remedy; it names no problems part
+_REMEDY = re.compile(r"补齐|补短|解决|破解|整改|弥补|克服|化解|攻克|补上|填补|改进|应对")
+
 # A heading naming a year (三、2026年主要工作), and the words that keep such a heading a review
 _HEADING_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来)")
 _STILL_REVIEW = re.compile(r"回顾|总结|成效|成绩|完成情况|执行情况|进展|取得|经验|做法|问题|不足|困难|挑战")
@@ -118,6 +122,8 @@ def sections_of(doc: Document) -> list[Section]:
         parent_role = stack[-1][1] if stack else default
         heading = _heading_text(line)
         role = "plan" if opener or plans_its_year(heading, doc) else (role_of(heading) or parent_role)
+        if role == "problems" and parent_role == "plan" and _REMEDY.search(heading):
+            role = "plan"
         stack.append((level, role))
         sections[-1].end = start
         sections.append(Section(start, len(doc.text), heading, level, role, heading_end=start + len(heading)))

@@ -172,7 +172,7 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     window = re.sub(r"(?:是|为|相当于)(?:(?:19|20)\d{2}|上|去|前)年(?:末|底)?的$", "", window.rstrip())
     window = re.sub(r"(?<=[从由到至])(?:(?:19|20)\d{2}年(?:末|底)?|上年末?|去年|原来|过去|以前|之前|改革前)的?$", "", window)
     # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
-    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月)?|每月|每年|年度|年|每)$", "", window))
+    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月|每天|每日)?|每月|每年|年度|年|每)$", "", window))
     offset = lo + cut
     conj = re.match(r"(?:和|及(?!时)|与|以及|或|还|也|又)", name)  # 及时率 keeps its 及
     if conj:
@@ -507,7 +507,7 @@ def _shared_head(first: str, last: str) -> str:
 _COMPARED_ONLY = re.compile(r"(?:与|和|较|比)?(?:上年|去年)?(?:同期)?(?:相)?比?|同比|环比")
 _COMPARED_TO = re.compile(
     r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年|与(?:上年|去年)(?:同期)?相?比|同期相?比)")
-_CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升|缩短|延长)$")
+_CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升|缩短|延长)$|(?:比上年|比去年|较上年|较去年)(?:多|少)$")
 
 
 def _elided_base(name: str) -> str:
@@ -523,11 +523,16 @@ def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_s
     """
     if not found or name_start is None:
         return ""
-    prev = found[-1]
+    k = len(found) - 1
+    # 收入4870万元，完成县下达任务的104.5%，同比增长9.1%: the change is of the amount, not of its share
+    while k > 0 and found[k].unit == "%" and found[k].name.endswith(("比例", "占比")) \
+            and found[k - 1].sentence == s_idx and found[k - 1].name and found[k].name.startswith(found[k - 1].name):
+        k -= 1
+    prev = found[k]
     if prev.sentence != s_idx or not prev.name:
         return ""
     # a comma, or a short verb and a comma (赤字率拟按4%左右安排、比上年提高1个百分点)
-    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*(?:与|和|较|比)?(?:去年|上年)?", text[prev.end:name_start]):
+    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*(?:与|和|较|比)?(?:去年|上年)?", text[found[-1].end:name_start]):
         return ""
     return _CHANGE_END.sub("", prev.name)
 
@@ -622,7 +627,7 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 rname, rstart = right_name(text, q.end, limit, cut, q.unit)
                 if rname:
                     name, name_start, rule = rname, rstart, RULE_RIGHT
-            if rule == RULE_LEFT and q.unit in ("元", None):
+            if rule == RULE_LEFT and q.unit in ("元", "元/人", None):
                 m = _rules().money_verb.search(name)
                 # 安排x万医药卫生体制改革综合配套资金: the fund named after the amount
                 fund = _rules().fund_after.match(text, q.end, limit) if m or not name else None
@@ -663,8 +668,10 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             if name and q.unit == "%" and name.endswith("的") and rule == RULE_LEFT:
                 # 占全市常住农业人口的82%, 完成年度计划的75%: the share of it
                 name = name[:-1] + "比例"
-                if name.startswith("占") and prev and prev.name:
-                    name, name_start = prev.name + name, None  # 完成投资1.2亿元，占总投资的41%
+                if name.startswith(("占", "完成")) and prev and prev.name and name_start is not None \
+                        and re.fullmatch(r"\s*[，,]\s*", text[prev.end:name_start]):
+                    # 完成投资1.2亿元，占总投资的41%; 收入4870万元，完成县下达任务的104.5%: that figure's share
+                    name, name_start = prev.name + name, None
             if not name and q.rule == "quantity.people_noun.v1" and (noun := _rules().people_noun.match(text, q.end)):
                 # 全市17万农民, 近14亿人口: the people are named by the noun itself
                 name, name_start, rule = noun.group(0), noun.start(), RULE_RIGHT
@@ -698,7 +705,8 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
         if rule == RULE_LEFT and name and _rules().elided.match(name):
             subject = _elided_subject(text, out, s_idx, name_start)
             if subject:
-                name, rule = subject + _COMPARED_TO.sub("", name), RULE_ELIDED
+                # 比去年多37人 → …增加
+                name, rule = subject + re.sub(r"^多$", "增加", re.sub(r"^少$", "减少", _COMPARED_TO.sub("", name))), RULE_ELIDED
         if name_start is not None and text[name_start:name_start + len(name)] != name:
             name_start = None  # a name made up from several places (国内生产总值 + 增长): no single span
         kind = "target" if kind_rule(doc, sentence, q) in _TARGET_RULES else "actual"

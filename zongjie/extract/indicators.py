@@ -171,6 +171,7 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     # year of a level (人均GDP从2020年的5.2万元…: 从 is then a copula)
     window = re.sub(r"(?:是|为|相当于)(?:(?:19|20)\d{2}|上|去|前)年(?:末|底)?的$", "", window.rstrip())
     window = re.sub(r"(?<=[从由到至])(?:(?:19|20)\d{2}年(?:末|底)?|上年末?|去年|原来|过去|以前|之前|改革前)的?$", "", window)
+    window = re.sub(r"(?:长达|高达|多达|深达|宽达)$", "", window)  # 加固长达3500多公里的长江干堤: 长达 is a copula
     # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
     name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月|每天|每日)?|每月|每年|年度|年|每)$", "", window))
     offset = lo + cut
@@ -194,7 +195,11 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     m = re.match(r".*(?:和|及(?!时)|与)(?=[\u4e00-\u9fa5]{2,}$)", name)
     if m and re.search(r"(?:率|比例|比重|数)$", name):
         name, offset = name[m.end():], offset + m.end()
-    if len(name) < 2 or _rules().weak_left.match(name):
+    etc = max((m.start() for m in re.finditer(r"(?<![甲乙丙丁一二三四五特优高中初平同相对均何])等(?![级次第])", name)),
+              default=-1)
+    if etc > 0 and len(name) - etc - 1 >= 2:
+        name, offset = name[etc + 1:], offset + etc + 1  # DR、全自动生化分析仪等设备5台: 设备
+    if len(name) < 2 or _rules().weak_left.match(name) or name.startswith("的"):
         return "", offset + len(name)
     cap = 48 if keep_list else 24  # a list holds several names
     if len(name) > cap:
@@ -696,6 +701,8 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             if not name and prev and prev.name and prev.end == num_start:
                 # 传染病12种386例: a second figure right after the first counts the same thing
                 name, name_start = prev.name, prev.name_start
+                if prev.unit == "户" and q.unit == "人" and name.endswith("户") and len(name) > 2:
+                    name, name_start = name[:-1] + "人口", None  # 脱贫户1236户3418人: the people of those households
             if not name:
                 # 、x% after a named one: the list continues the previous name
                 if re.search(r"[、和]\s*$", text[max(floor, num_start - 2):num_start]) and prev_name:

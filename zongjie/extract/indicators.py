@@ -40,6 +40,7 @@ RULE_KIND_PROBLEMS = "indicator.kind_problems_first.v1"
 RULE_KIND_PAST = "indicator.kind_past_clause.v1"
 RULE_KIND_ASSIGNED = "indicator.kind_assigned_task.v1"
 RULE_KIND_COMPLETION = "indicator.kind_completion_ratio.v1"
+RULE_KIND_GOAL_AFTER = "indicator.kind_goal_after.v1"
 RULE_ELIDED = "indicator.name_elided_subject.v1"
 RULE_PER_HEAD = "indicator.suspect_per_head.v1"
 RULE_SCOPE = "indicator.name_other_level.v1"
@@ -79,6 +80,7 @@ class _Rules:
     past_clause: re.Pattern[str]
     assigned: re.Pattern[str]
     completion: re.Pattern[str]
+    goal_after: re.Pattern[str]
     assigned_object: re.Pattern[str]
     assigned_reach: int
     assigned_unless: re.Pattern[str]
@@ -125,6 +127,7 @@ def _rules() -> _Rules:
         estimate=regex(RULE_KIND_ESTIMATE),
         estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
         past_clause=regex(RULE_KIND_PAST), assigned=regex(RULE_KIND_ASSIGNED), completion=regex(RULE_KIND_COMPLETION),
+        goal_after=regex(RULE_KIND_GOAL_AFTER),
         assigned_object=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["object"]),
         assigned_reach=int(rs.by_id(RULE_KIND_ASSIGNED).options["object_reach"]),
         assigned_unless=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["unless"]),
@@ -403,6 +406,8 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     done = _rules().completion.search(near) if q.unit == "%" else None
     if done and (last is None or last.start() >= done.start()):
         return RULE_KIND_COMPLETION  # 完成目标任务数的72%: how much of the goal was done
+    if not last and _rules().goal_after.match(doc.text, q.end, sentence.end):
+        return RULE_KIND_GOAL_AFTER  # 省定50%的目标; 剩余1所年底前完成主体工程
     # a goal word whose reach ends at a past tense (确保…，开展了…) made no target of this number
     if not last or _rules().retro.search(near, last.end()):
         return RULE_KIND_ASSIGNED if _assigned_task(doc, sentence, q, near) else RULE_KIND_ACTUAL
@@ -414,7 +419,7 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     return RULE_KIND_WORD
 
 
-_TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD, RULE_KIND_ASSIGNED})
+_TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD, RULE_KIND_ASSIGNED, RULE_KIND_GOAL_AFTER})
 
 
 def is_target(doc: Document, sentence: Sentence | None, q: Quantity) -> bool:

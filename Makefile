@@ -12,7 +12,7 @@ DB     ?= zongjie.db
 APT_PACKAGES := libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test system-deps browser-deps venv dev lint score bench fuzz clean
+.PHONY: demo test system-deps browser-deps venv dev lint score score-heldapart bench fuzz clean
 
 demo: system-deps venv
 	$(BIN)/zongjie demo --db $(DB)
@@ -63,6 +63,10 @@ lint: dev
 # extraction quality against the dev gold (needs ../shared beside the project)
 score: venv
 	$(BIN)/python ../shared/gold/score.py ../shared/gold ../shared/corpus --cmd '$(BIN)/zongjie extract --format json {path}'
+
+# the same scorer on the held-apart gold (benchmarks/heldapart/README.md)
+score-heldapart: venv
+	@for set in tune test; do echo "== $$set"; $(BIN)/python ../shared/gold/score.py benchmarks/heldapart/$$set/gold benchmarks/heldapart/$$set/corpus --cmd '$(BIN)/zongjie extract --format json {path}' | tail -6; done
 
 bench: venv
 	$(BIN)/python benchmarks/extract_speed.py

@@ -70,6 +70,7 @@ class _Rules:
     rate_head: re.Pattern[str]
     owner_end: re.Pattern[str]
     retro: re.Pattern[str]
+    reach_end: re.Pattern[str]
     counters: frozenset[str]
     right_stop: frozenset[str]
     past_opener: re.Pattern[str]
@@ -122,6 +123,7 @@ def _rules() -> _Rules:
         problems_heading=part("problems_heading"), plan_turn=part("plan_turn"), copula=part("copula"), leading=part("leading"), weak_left=part("weak_left"),
         person_end=part("person_end"), money_verb=part("money_verb"), preposition=part("preposition"),
         rate_head=part("rate_head"), owner_end=part("owner_end"), retro=part("retro"),
+        reach_end=part("reach_end"),
         counters=frozenset(str(rs.data["counters"])), right_stop=frozenset(str(rs.data["right_stop"]).split()),
         past_opener=regex(RULE_KIND_BACK), forward_opener=part("forward_opener"), target_words=regex(RULE_KIND_WORD),
         estimate=regex(RULE_KIND_ESTIMATE),
@@ -251,8 +253,12 @@ def right_name(text: str, end: int, limit: int, cut: Words | None = None, unit: 
     phrase = age.group(0) if age else ""
     rest = end + len(phrase)
     shared = cut.from_(rest, stop) if cut is not None else None
-    for w in shared if shared is not None else words(text[rest:stop]):
-        if w in _rules().right_stop or not w.strip() or re.search(r"[\d(（]", w):
+    ws = list(shared if shared is not None else words(text[rest:stop]))
+    for k, w in enumerate(ws):
+        joined = w in ("和", "及") and phrase and k + 1 < len(ws) and ws[k + 1] not in _rules().right_stop \
+            and _rules().owner_end.search(phrase) and re.fullmatch(r"[\u4e00-\u9fa5]{2,}", ws[k + 1])
+        # 14家社区卫生服务中心和乡镇卫生院: two kinds of body counted together
+        if not joined and (w in _rules().right_stop or not w.strip() or re.search(r"[\d(（]", w)):
             break
         phrase += w
     head_start = end
@@ -408,8 +414,11 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
         return RULE_KIND_COMPLETION  # 完成目标任务数的72%: how much of the goal was done
     if not last and _rules().goal_after.match(doc.text, q.end, sentence.end):
         return RULE_KIND_GOAL_AFTER  # 省定50%的目标; 剩余1所年底前完成主体工程
-    # a goal word whose reach ends at a past tense (确保…，开展了…) made no target of this number
-    if not last or _rules().retro.search(near, last.end()):
+    if last and last.group(0) == "年内" and doc.meta.doc_type == "summary" and doc.meta.period == "FY":
+        last = None  # 年内新建健康步道2条 in the review of a year's summary: within the year just summed up
+    # a goal word whose reach ends at a past tense (确保…，开展了…) or at a clause that
+    # reports the period (计划为1200批次，上半年完成抽检706批次) made no target of this number
+    if not last or _rules().retro.search(near, last.end()) or _rules().reach_end.search(near, last.end()):
         return RULE_KIND_ASSIGNED if _assigned_task(doc, sentence, q, near) else RULE_KIND_ACTUAL
     if _past_clause(doc, near):
         return RULE_KIND_PAST  # 为落实…，2003年中央财政支出700亿元 in a 2004 report
@@ -542,7 +551,8 @@ def _elided_subject(text: str, found: list[Indicator], s_idx: int | None, name_s
     if prev.sentence != s_idx or not prev.name:
         return ""
     # a comma, or a short verb and a comma (赤字率拟按4%左右安排、比上年提高1个百分点)
-    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*(?:与|和|较|比)?(?:去年|上年)?", text[found[-1].end:name_start]):
+    if not re.fullmatch(r"\s*(?:[\u4e00-\u9fa5]{0,2}[，,、])?\s*(?:受[\u4e00-\u9fa5]{1,8}影响)?(?:与|和|较|比)?(?:去年|上年)?",
+                        text[found[-1].end:name_start]):
         return ""
     return _CHANGE_END.sub("", prev.name)
 
@@ -632,6 +642,9 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             name, name_start, rule = shared[i], None, RULE_SHARED
         else:
             name, name_start = left_name(text, q.start, floor)
+            if not name and text[q.start - 1:q.start] in "（(" and text[q.end:q.end + 1] in "）)":
+                # 年度目标任务数（9.5万人次）: the name before the parenthesis
+                name, name_start = left_name(text, q.start - 1, floor)
             counted = (q.unit or "")[:1] in _rules().counters and len(q.unit or "") <= 2
             if counted:
                 rname, rstart = right_name(text, q.end, limit, cut, q.unit)
@@ -640,8 +653,12 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             if rule == RULE_LEFT and q.unit in ("元", "元/人", None):
                 m = _rules().money_verb.search(name)
                 # 安排x万医药卫生体制改革综合配套资金: the fund named after the amount
-                fund = _rules().fund_after.match(text, q.end, limit) if m or not name else None
-                if fund:
+                # 统筹用好中央149.2亿元乡村振兴补助资金: a source before it, the fund after
+                source = re.search(r"(?:中央|省级|市级|县级|区级|上级|各级)$", name)
+                fund = _rules().fund_after.match(text, q.end, limit) if m or source or not name else None
+                if fund and source:
+                    name, name_start, rule = source.group(0) + fund.group(1), None, RULE_FUND
+                elif fund:
                     name, name_start, rule = fund.group(1), fund.start(1), RULE_FUND
                 elif m and q.unit == "元":
                     name, name_start = m.group(0), name_start + m.start()
@@ -675,13 +692,15 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 rule = RULE_SCOPE
             elif prev and prev.name and not name and text[max(floor, q.start - 1):q.start] == "占":
                 name = prev.name + "占比"  # 国家基本药物x种，占x%
+            elif prev and prev.name and not name and q.unit == "%" and re.fullmatch(r"[）)]的", text[prev.end:q.start]):
+                name = prev.name + "比例"  # 完成年度目标任务数（9.5万人次）的113.7%
             if name and q.unit == "%" and name.endswith("的") and rule == RULE_LEFT:
                 # 占全市常住农业人口的82%, 完成年度计划的75%: the share of it
                 name = name[:-1] + "比例"
                 if name.startswith(("占", "完成")) and prev and prev.name and name_start is not None \
                         and re.fullmatch(r"\s*[，,]\s*", text[prev.end:name_start]):
                     # 完成投资1.2亿元，占总投资的41%; 收入4870万元，完成县下达任务的104.5%: that figure's share
-                    name, name_start = prev.name + name, None
+                    name, name_start = re.sub(r"^完成(?=..)", "", prev.name) + name, None
             if not name and q.rule == "quantity.people_noun.v1" and (noun := _rules().people_noun.match(text, q.end)):
                 # 全市17万农民, 近14亿人口: the people are named by the noun itself
                 name, name_start, rule = noun.group(0), noun.start(), RULE_RIGHT
@@ -725,6 +744,8 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
         unit = q.unit
         if rule == RULE_FROM_TO and prev and prev.unit == f"{unit}/人":
             unit = prev.unit  # 人均可支配收入从27136元增长到36439元: both per head
+        elif unit == "元" and re.search(r"人均|生均", name or ""):
+            unit = "元/人"  # 农村居民人均可支配收入18650元，比上年增加1740元
         out.append(Indicator(
             start=q.start, end=q.end, name=name, value=q.value, unit=unit, kind=kind, rule=f"{q.rule}+{rule}",
             qualifier=q.qualifier, value_max=q.value_max, masked=q.masked, suspect=q.suspect,

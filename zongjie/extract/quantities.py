@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from zongjie.extract import rules
@@ -55,6 +56,7 @@ class _Compiled:
     unit_fold: dict[str, str]
     qualifiers: dict[str, str]
     per_head: re.Pattern[str]
+    per_unit: re.Pattern[str]
     growth: re.Pattern[str]
     change_max: float
     comparison: list[tuple[str, re.Pattern[str]]]
@@ -76,7 +78,7 @@ def _compiled() -> _Compiled:
         exclude=exclude,
         unit_fold={str(k): str(v) for k, v in (data.get("unit_fold") or {}).items()},
         qualifiers={str(k): str(v) for k, v in (data.get("qualifiers") or {}).items()},
-        per_head=re.compile(data["per_head_before"]),
+        per_head=re.compile(data["per_head_before"]), per_unit=re.compile(data["per_unit_before"]),
         growth=re.compile(data["growth_before"]),
         change_max=float(data.get("change_max_percent", 1000)),
         comparison=[(k, re.compile(v)) for k, v in (data.get("comparison_before") or {}).items()],
@@ -157,7 +159,8 @@ def _value(num: str, mult: str | None) -> tuple[float | None, str | None, bool]:
         return None, None, False
     v = n.value
     if mult:
-        v *= _MULT[mult]
+        # in decimal: 149.2 × 10^8 is 14920000000, not 14919999999.999998
+        v = float(Decimal(repr(v)) * _MULT[mult])
     return v, n.unit, False
 
 
@@ -214,6 +217,8 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
     before = _clause_before(text, m.start())
     if unit == "元" and c.per_head.search(before):
         unit = "元/人"
+    elif unit and unit != "%" and (per := c.per_unit.search(before)) and per.group(1) != unit:
+        unit = f"{unit}/{per.group(1)}"  # 平均每所不足6人 → 人/所, 每户补助2000元 → 元/户
     if rule.options.get("require_unit_neighbours"):
         unit = None  # filled from the list's neighbours by find_quantities
     qualifier = None

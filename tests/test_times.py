@@ -45,7 +45,7 @@ CASES = [
     # --- parts of a month
     case("已于今年5月下旬完工", 2023, "H1", "今年5月下旬", "2023-05-21", "2023-05-31", id="xiaxun"),
     case("7月上旬", 2023, "FY", "7月上旬", "2023-07-01", "2023-07-10", id="shangxun"),
-    case("6月底前完成", 2023, "FY", "6月底前", None, "2023-06-30", id="month-end-before"),
+    case("6月底前完成", 2023, "FY", "6月底前", "2023-06-30", "2023-06-30", kind="deadline", id="month-end-before"),
     # --- relative years
     case("今年全市二级以上综合医院", 2011, "other", "今年", "2011-01-01", "2011-12-31", id="jinnian"),
     case("比去年增加8.75%", 2011, "other", "去年", "2010-01-01", "2010-12-31", id="qunian"),
@@ -72,8 +72,8 @@ CASES = [
     case("年底主体可完工", 2023, "H1", "年底", "2023-12-01", "2023-12-31", id="niandi"),
     case("年内完成10个基层站所改貌建设任务", None, "FY", "年内", "XXXX-01-01", "XXXX-12-31", id="niannei"),
     case("去年底", 2023, "FY", "去年底", "2022-12-01", "2022-12-31", id="qunian-di"),
-    case("年底前完成", 2023, "FY", "年底前", None, "2023-12-31", id="before-year-end"),
-    case("2025年底前", 2023, "FY", "2025年底前", None, "2025-12-31", id="before-2025-end"),
+    case("年底前完成", 2023, "FY", "年底前", "2023-12-01", "2023-12-31", kind="deadline", id="before-year-end"),
+    case("2025年底前", 2023, "FY", "2025年底前", "2025-12-01", "2025-12-31", kind="deadline", id="before-2025-end"),
     # --- the reporting period, cut-offs, open ends
     case("截至目前,全区组建", None, "FY", "截至目前", "XXXX-12-31", "XXXX-12-31", kind="point",
          id="jiezhi-muqian-fy"),

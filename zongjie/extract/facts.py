@@ -53,7 +53,7 @@ class TimeExpr:
     to: str | None
     rule: str
     masked: bool = False
-    kind: str = "date"  # date, period, point (a cut-off such as 截至目前)
+    kind: str = "date"  # date, period, point (a cut-off such as 截至目前), deadline (年底前: by the end of it)
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -326,7 +326,9 @@ def _apply(effect: str, span: _Span, year: int | None, period: str | None) -> _S
     if effect == "after":
         return _Span(None if span.to is None else _after(span.to), None, "period")
     if effect == "before":
-        return _Span(None, span.to, "period")
+        # 年底前 → 12-01..12-31, 9月底前 → 09-30: the time the deadline names, as the held-apart
+        # annotators read GUIDELINES.md (年底 → 12-01..12-31; 截止7月底 → 07-31); kind says "by"
+        return _Span(span.from_, span.to, "deadline")
     raise ValueError(f"unknown modifier effect {effect!r}")
 
 

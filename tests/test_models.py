@@ -187,6 +187,19 @@ def test_revise_turns_a_goal_word_target_outside_plan_parts_into_actual_and_reco
     assert plan.kind == "target" and "model:" not in plan.rule  # plan parts stay with the rules
 
 
+def test_revise_keeps_a_figure_whose_own_name_is_a_goal():
+    """年度目标任务数（9.5万人次） is the goal's size, however surely its sentence reports work done."""
+    from zongjie.extract.pipeline import extract
+
+    doc = read_text("2023年疾控中心工作总结\n一、主要工作\n全年完成HIV抗体检测10.8万人次，"
+                    "完成年度目标任务数（9.5万人次）的113.7%。")[0]
+    facts = extract(doc, entities=False, models=False)
+    goal = next(i for i in facts.indicators if i.value == 95000)
+    assert goal.kind == "target"
+    indicators, _ = roles.revise(doc, facts.indicators, list(facts.commitments), model=_Says("achievement"))
+    assert next(i for i in indicators if i.value == 95000).kind == "target"
+
+
 @pytest.mark.slow
 def test_overrule_thresholds_are_the_cross_validated_ones():
     """NOT_FORWARD and ACHIEVED come from 5-fold cross-validation on the labelled

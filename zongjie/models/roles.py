@@ -334,6 +334,9 @@ def revise(doc, indicators: list, commitments: list, model: RolesModel | None = 
     column = {label: i for i, label in enumerate(model.labels)}
     not_forward = [column[label] for label in LABELS if label not in _FORWARD]
 
+    from zongjie.extract import indicators as indicator_rules
+
+    goal_name = indicator_rules._rules().target_words
     dropped = {id(c) for c, row in zip(unsure, probabilities, strict=False) if row[not_forward].sum() >= NOT_FORWARD}
     kept = [c for c in commitments if id(c) not in dropped]
     achieved = {s: float(row[column["achievement"]])
@@ -341,7 +344,10 @@ def revise(doc, indicators: list, commitments: list, model: RolesModel | None = 
     for indicator in indicators:
         section = doc.sentences[indicator.sentence].section if indicator.sentence is not None else None
         in_plan = section is not None and doc.sections and doc.sections[section].role == "plan"
-        if indicator.kind == "target" and not in_plan and achieved.get(indicator.sentence, 0.0) >= ACHIEVED:
+        # a figure whose own name is a goal (年度目标任务数（9.5万人次）) is one whatever its sentence reports
+        named_goal = bool(indicator.name and goal_name.search(indicator.name))
+        if indicator.kind == "target" and not in_plan and not named_goal \
+                and achieved.get(indicator.sentence, 0.0) >= ACHIEVED:
             indicator.kind = "actual"
             indicator.rule = f"{indicator.rule}+{TAG}"
     return indicators, kept

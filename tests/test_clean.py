@@ -38,6 +38,7 @@ def docs_of(name):
         pytest.param("本文由小编辑收集整理,提供世界卫生日个人工作总结,为您提供帮助!", id="collected-by"),
         pytest.param("返回顶部", id="back-to-top"),
         pytest.param("时间：2026-02-02", id="page-date"),
+        pytest.param("下载本文  |  上一篇：2023年区卫生监督所工作总结  下一篇：疾控中心2024年上半年工作总结", id="prev-next"),
     ],
 )
 def test_furniture_line(line):

@@ -175,6 +175,13 @@ def test_problems_before_the_plan_in_a_part_that_names_both():
     assert "年底前完成实验室改造" in texts
 
 
+def test_a_signature_date_or_an_announcement_is_no_commitment():
+    text = ("2022年教育局上半年工作总结\n现将上半年工作情况及下半年工作打算汇报如下：\n一、上半年工作\n做了很多。\n"
+            "二、下半年工作打算\n9月底前完成新建幼儿园验收。\nXX县教育局\n2022年7月12日")
+    _doc, facts = facts_of(text)
+    assert [c.text for c in facts.commitments] == ["9月底前完成新建幼儿园验收"]
+
+
 def test_future_marker_outside_plan_part():
     doc, facts = facts_of("2023年工作总结\n一、主要工作\n区医院住院大楼正在抓紧装修，年内即可竣工。")
     assert ("区医院住院大楼正在抓紧装修，年内即可竣工", "2023-12-31") in [(c.text, c.deadline) for c in facts.commitments]

@@ -28,6 +28,9 @@ from zongjie.extract.times import find_times
 RULE_PLAN = "commitment.plan_clause.v1"
 RULE_MARKER = "commitment.future_marker.v1"
 
+_DATE_ONLY = re.compile(r"(?:(?:19|20)\d{2}|[一二三四五六七八九〇零]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日")
+_ANNOUNCES = re.compile(r"(?:汇报|报告|总结|介绍|说明|安排)如下[:：]?$")
+
 @dataclass(frozen=True)
 class _Rules:
     """The patterns of rules/commitments.yaml, compiled (one field per part, and the future marker)."""
@@ -221,8 +224,11 @@ def _future(doc: Document, section: Section | None, body: str) -> bool:
     the clause says 今年/明年.
     """
     year = doc.meta.year
+    year_summed_up = doc.meta.doc_type == "summary" and doc.meta.period == "FY"
     for m in _rules().future.finditer(body):
         word = m.group(0)
+        if year_summed_up and word in ("年内", "年底", "年底前"):
+            continue  # 年内公开招聘硕士研究生6名 in a year's summary: within the year summed up
         y = re.search(r"((?:19|20)\d{2})年", word)
         if y and year is not None and int(y.group(1)) < year:
             continue
@@ -282,6 +288,8 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 continue
             if in_heading and c.start < section.heading_end and not _checkable(body):
                 continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
+            if _DATE_ONLY.fullmatch(body.strip()) or _ANNOUNCES.search(body):
+                continue  # 2022年7月12日 (a signature); 现将…汇报如下 (what follows is the report)
             if in_plan and (_rules().judgement.search(body) or (
                     _rules().done.search(body) and not (_rules().planned.search(body) or _rules().hard.search(body)
                                                         or _rules().soft.search(body)))):

@@ -678,6 +678,9 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             elif prev and prev.name and not name and _rules().from_to.fullmatch(text[floor:num_start]):
                 # 经营主体从689万户增至951万户: the level reached is the same thing's
                 name, name_start, rule = prev.name, prev.name_start, RULE_FROM_TO
+            elif prev and prev.name and not name and (added := re.fullmatch(r"\s*[、，,]\s*(新增|净增)\s*", text[floor:num_start])):
+                # 全疆粮食播种面积4440万亩、新增202.9万亩: the change of the figure before
+                name, name_start, rule = _elided_base(prev.name) + added.group(1), None, RULE_ELIDED
             elif prev and prev.name and not name and _rules().level_after.fullmatch(text[floor:num_start]):
                 # 地区生产总值突破3万亿元、达3.6万亿元; 新增16条、达到54条: the level it came to
                 base = re.sub(r"(?:新增|新建|累计|突破|超过)$", "", _elided_base(prev.name))

@@ -254,12 +254,19 @@ def right_name(text: str, end: int, limit: int, cut: Words | None = None, unit: 
     rest = end + len(phrase)
     shared = cut.from_(rest, stop) if cut is not None else None
     ws = list(shared if shared is not None else words(text[rest:stop]))
+    before_list = None  # the phrase before a 、 joined it to more
     for k, w in enumerate(ws):
-        joined = w in ("和", "及") and phrase and k + 1 < len(ws) and ws[k + 1] not in _rules().right_stop \
-            and _rules().owner_end.search(phrase) and re.fullmatch(r"[\u4e00-\u9fa5]{2,}", ws[k + 1])
-        # 14家社区卫生服务中心和乡镇卫生院: two kinds of body counted together
+        nxt = ws[k + 1] if k + 1 < len(ws) else ""
+        joined = phrase and nxt not in _rules().right_stop and re.fullmatch(r"[\u4e00-\u9fa5]{2,}", nxt) and (
+            (w in ("和", "及") and _rules().owner_end.search(phrase)) or w == "、")
+        # 14家社区卫生服务中心和乡镇卫生院: two kinds of body counted together;
+        # 300份性病、艾滋病高危人群血清监测: a list the count covers
         if not joined and (w in _rules().right_stop or not w.strip() or re.search(r"[\d(（]", w)):
+            if before_list is not None and re.search(r"\d", w):
+                phrase = before_list  # 5个卫生院、社区卫生服务中心3个: the list goes on with counts of its own
             break
+        if w == "、" and before_list is None:
+            before_list = phrase
         phrase += w
     head_start = end
     if "的" in phrase:
@@ -268,7 +275,7 @@ def right_name(text: str, end: int, limit: int, cut: Words | None = None, unit: 
             phrase = phrase[:i]  # 20个临床质控中心的技术指导作用, ****名从业人员的健康检查: those are counted
         else:
             phrase, head_start = phrase[i + 1:], end + i + 1  # 72个省统一规划的村卫生所
-    phrase = re.sub(r"(?:达到|达|为)$", "", phrase)  # 22个村卫生室标准化建设率达100%
+    phrase = re.sub(r"(?:达到|达|为)$", "", phrase.rstrip("、"))  # 22个村卫生室标准化建设率达100%
     if len(phrase) < 2 or not re.match(r"[\u4e00-\u9fa5A-Za-z“(（\d]", phrase) or (age and phrase == age.group(0)):
         return "", end
     return phrase[:18], head_start

@@ -189,8 +189,11 @@ def _heading_deadline(doc: Document, section: Section, next_year: bool = False) 
 
 
 def _next_year_end(text: str, end: str, year: int | None) -> str:
-    """年内, 年底… resolved to the report's year, moved to the coming year."""
-    if year is not None and _rules().this_year.match(text) and end.startswith(str(year)):
+    """年内, 年底, 6月底前… resolved to the report's year, moved to the coming year (a time
+    that names its year, 2022年 or 今年, stays)."""
+    from zongjie.extract.times import names_its_year
+
+    if year is not None and not names_its_year(text) and end.startswith(str(year)):
         return str(year + 1) + end[4:]
     return end
 
@@ -208,8 +211,10 @@ def _deadline(text: str, doc: Document, next_year: bool) -> tuple[str | None, bo
         return None, False
     if any(t.masked for t in times):
         return None, True
+    # a deadline (3月底前) is the clause's, not a period it mentions (…2022年度城乡居民养老保险缴费)
+    deadlines = [t for t in times if t.kind == "deadline"]
     ends = []
-    for t in times:
+    for t in deadlines or times:
         if not t.to:
             continue
         ends.append(_next_year_end(t.text, t.to, year) if next_year else t.to)

@@ -468,6 +468,11 @@ def find_times(text: str, year: int | None, period: str | None = None, *,
 _OWN_YEAR = re.compile(r"(?:19|20)\d{2}|[0-9０-９]{2,4}年|[今明去前本当次上]年|[xX×*＊]{2,4}年|[一二三四五六七八九〇零]{2,4}年")
 
 
+def names_its_year(text: str) -> bool:
+    """Whether a time expression names its year (2022年, 今年, 明年), not only a part of one (6月底前)."""
+    return bool(_OWN_YEAR.search(text))
+
+
 def in_plan_year(doc, times: list[TimeExpr]) -> list[TimeExpr]:
     """Move the times of a full-year summary's plan part to the year it plans.
 
@@ -485,7 +490,7 @@ def in_plan_year(doc, times: list[TimeExpr]) -> list[TimeExpr]:
     old, new = str(year), str(plan_year)
     for t in times:
         i = next((k for k, s in enumerate(doc.sections) if s.start <= t.start < s.end), None)
-        if i is None or doc.sections[i].role != "plan" or plans_from(doc, i) > t.start or _OWN_YEAR.search(t.text):
+        if i is None or doc.sections[i].role != "plan" or plans_from(doc, i) > t.start or names_its_year(t.text):
             continue
         if (t.from_ or old).startswith(old) and (t.to or old).startswith(old):
             t.from_ = new + t.from_[4:] if t.from_ else None

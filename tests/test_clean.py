@@ -135,6 +135,27 @@ def test_meta(text, title, year, masked, period, doc_type):
     assert (meta.title, meta.year, meta.year_masked, meta.period, meta.doc_type) == (title, year, masked, period, doc_type)
 
 
+@pytest.mark.parametrize(
+    "title, org",
+    [
+        ("2016年县妇幼保健院上半年工作总结", "县妇幼保健院"),
+        ("县卫生监督所20xx年上半年工作情况汇报", "县卫生监督所"),
+        ("2023年城南区疾病预防控制中心工作总结", "城南区疾病预防控制中心"),
+        ("2022年柳溪镇卫生院工作总结", "柳溪镇卫生院"),
+    ],
+)
+def test_org_from_the_title(title, org):
+    (doc,) = clean_text(title + "\n今年以来，我们做了很多工作。")
+    assert describe(doc).org == org
+
+
+def test_a_government_named_above_its_report_title():
+    """洪泽区人民政府 above 2023年政府信息公开工作年度报告: not 推进政府 from the body."""
+    (doc,) = clean_text("洪泽区人民政府\n2023年政府信息公开工作年度报告\n"
+                        "本报告由淮安市洪泽区人民政府办公室根据条例编制。推进政府信息公开。推进政府网站建设。")
+    assert describe(doc).org == "淮安市洪泽区人民政府"
+
+
 def test_org_from_national_and_provincial_reports():
     (doc,) = clean_text("政府工作报告\n——2025年1月14日在河南省第十四届人民代表大会第三次会议上\n各位代表：")
     assert describe(doc).org == "河南省人民政府"

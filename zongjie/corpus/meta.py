@@ -36,7 +36,7 @@ _DOC_TYPES = [
 
 _ORG = re.compile(
     r"(?:[\u4e00-\u9fa5]{0,8}?(?:省|市|区|县|旗|镇|乡|自治州|州|盟))?"
-    r"(?:卫生健康委员会|卫生健康委|卫健委|卫生局|卫生厅|人民政府|政府|[\u4e00-\u9fa5]{1,6}(?:局|委员会|委|厅|办公室|医院|卫生院|中心))"
+    r"(?:卫生健康委员会|卫生健康委|卫健委|卫生局|卫生厅|人民政府|政府|[\u4e00-\u9fa5]{1,6}(?:局|委员会|委|厅|办公室|中心|院|所|站))"
 )
 _CONGRESS = re.compile(r"在(?P<region>[\u4e00-\u9fa5]{2,10}?(?:省|市|自治区))第[一二三四五六七八九十]+届人民代表大会")
 _NATIONAL = re.compile(r"在第[一二三四五六七八九十]+届全国人民代表大会")
@@ -186,6 +186,11 @@ def find_org(title: str | None, doc: Document) -> str | None:
             if m:
                 org = m.group(0)
                 break
+    if org in ("政府", "人民政府"):
+        # 洪泽区人民政府 on its own line above 2023年政府信息公开工作年度报告: the body is named there
+        m = re.search(r"[\u4e00-\u9fa5]{1,10}?(?:省|市|区|县|旗|镇|乡)人民政府", head)
+        # (本报告由)淮安市洪泽区人民政府: the name starts after the last function word
+        return re.sub(r"^.*[由在向对和与及经受全各本我该的了把将为是]", "", m.group(0)) if m else None
     if not org:
         return None
     core = org.lstrip("省市区县")

@@ -731,3 +731,27 @@ def test_auditing_one_entity_at_a_time_changes_nothing(store, tmp_path):
         whole = _audit_entity(s, "全国", everything, None, None)
         assert sorted(map(key, audit(s)["pairs"])) == sorted(map(key, whole))
         assert any(p["entity"] == "未知" for p in whole) and any(p["status"] == "met" for p in whole)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+@pytest.mark.parametrize("args", [[], ["--status", "not_met"], ["--entity", "广东"], ["--entity", "无此地"]],
+                         ids=["all", "not-met", "one-entity", "none"])
+def test_cli_audit_streams_what_the_whole_audit_would_print(store, tmp_path, fmt, args):
+    """The command writes pairs an entity at a time (an archive's pairs need not fit in memory):
+    the bytes are those of formatting the whole audit at once, to standard output and to a file."""
+    from zongjie.analysis.export import AUDIT_COLUMNS, audit_rows, to_csv, to_json
+    from zongjie.cli.analysis import audit_table
+
+    entity = args[1] if args[:1] == ["--entity"] else None
+    with Store(store.path, readonly=True) as s:
+        pairs = audit(s, entity=entity)["pairs"]
+    if "--status" in args:
+        pairs = [p for p in pairs if p["status"] == "not_met"]
+    expected = {"json": to_json({"pairs": pairs}) + "\n", "csv": to_csv(audit_rows(pairs), AUDIT_COLUMNS),
+                "table": audit_table(pairs) if pairs else "no targets found\n"}[fmt]
+    result = _run("audit", "--db", store.path, "--format", fmt, *args)
+    assert result.exit_code == 0, result.output
+    assert result.output == expected
+    out = tmp_path / f"audit.{fmt}"
+    assert _run("audit", "--db", store.path, "--format", fmt, "-o", out, *args).exit_code == 0
+    assert out.read_text("utf-8") == expected

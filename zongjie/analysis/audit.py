@@ -327,6 +327,15 @@ def audit(store: Any, entity: str | None = None, period: str | int | None = None
     return {"pairs": pairs}
 
 
+def iter_audit(store: Any, entity: str | None = None, period: str | int | None = None,
+               indicator: str | None = None) -> Iterator[dict[str, Any]]:
+    """The pairs of :func:`audit`, in the same order, one entity's at a time: what a
+    caller that writes them out as they come needs to hold is one entity's pairs."""
+    for part in audit_parts(store, entity, period, indicator):
+        # entities come in name order, so sorting each one's pairs sorts them all
+        yield from sorted(part, key=lambda p: (p["entity"], p["indicator"], p["period"]))
+
+
 def audit_parts(store: Any, entity: str | None = None, period: str | int | None = None,
                 indicator: str | None = None) -> Iterator[list[dict[str, Any]]]:
     """The pairs of :func:`audit`, one entity at a time (not sorted).

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import json
+import sys
 import unicodedata
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -205,30 +209,67 @@ def audit_cmd(db: str, entity: str | None, period: str | None, indicator: str | 
       zongjie audit --save --db reports.db     # the audits table, for zongjie serve and export
       zongjie audit --status not_met --status partly --entity 广东
     """
-    from zongjie.analysis.audit import audit
-    from zongjie.analysis.export import AUDIT_COLUMNS, audit_html, audit_rows, to_csv, to_json, to_xlsx
+    from zongjie.analysis.audit import audit, iter_audit
+    from zongjie.analysis.export import AUDIT_COLUMNS, audit_html, audit_rows, to_xlsx
 
     if save:
         _open_store(db).close()  # a clear message when there is no store
         save_audit_tables(db)
     store = _open_store(db)
+    if fmt in ("table", "csv", "json"):
+        # written out as they come, an entity at a time: the pairs of a whole archive need not fit
+        with store, _output(output) as out:
+            wanted = (p for p in iter_audit(store, entity=entity, period=period, indicator=indicator)
+                      if not statuses or p["status"] in statuses)
+            _stream_audit(wanted, fmt, out)
+        return
     with store:
         result = audit(store, entity=entity, period=period, indicator=indicator)
     if statuses:
         result = {"pairs": [p for p in result["pairs"] if p["status"] in statuses]}
     pairs = result["pairs"]
-    if fmt == "json":
-        _emit(to_json(result) + "\n", output)
-    elif fmt == "csv":
-        _emit(to_csv(audit_rows(pairs), AUDIT_COLUMNS), output)
-    elif fmt == "xlsx":
+    if fmt == "xlsx":
         _emit(to_xlsx({"audit": (audit_rows(pairs), AUDIT_COLUMNS)}), output)
-    elif fmt == "html":
-        _emit(audit_html(result), output)
-    elif not pairs:
-        click.echo("no targets found")
     else:
-        _emit(audit_table(pairs), output)
+        _emit(audit_html(result), output)
+
+
+@contextlib.contextmanager
+def _output(output: str | None) -> Iterator[Any]:
+    """A text stream to ``output``, or standard output."""
+    if not output:
+        yield sys.stdout
+        return
+    with open(output, "w", encoding="utf-8") as f:
+        yield f
+    click.echo(f"wrote {output}", err=True)
+
+
+def _stream_audit(pairs: Iterable[dict[str, Any]], fmt: str, out: Any) -> None:
+    """Audit pairs written one at a time, as ``to_json``, ``to_csv`` or ``audit_table`` would write them all."""
+    from zongjie.analysis.export import AUDIT_COLUMNS, audit_rows
+
+    counts = {s: 0 for s in ("met", "not_met", "partly", "no_evidence")}
+    n = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(AUDIT_COLUMNS), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+    for p in pairs:
+        if fmt == "json":
+            item = json.dumps(p, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            out.write(('{\n  "pairs": [\n    ' if n == 0 else ",\n    ") + item)
+        elif fmt == "csv":
+            (row,) = audit_rows([p])
+            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in AUDIT_COLUMNS})
+        else:
+            out.write(audit_table([p], counts=False))
+        counts[p["status"]] = counts.get(p["status"], 0) + 1
+        n += 1
+    if fmt == "json":
+        out.write('{\n  "pairs": []\n}\n' if n == 0 else "\n  ]\n}\n")
+    elif fmt == "table":
+        out.write((f"{n} targets: " + ", ".join(f"{c} {s}" for s, c in counts.items()) + "\n") if n
+                  else "no targets found\n")
 
 
 def audit_table(pairs: list[dict[str, Any]], *, counts: bool = True) -> str:

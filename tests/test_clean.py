@@ -38,6 +38,7 @@ def docs_of(name):
         pytest.param("本文由小编辑收集整理,提供世界卫生日个人工作总结,为您提供帮助!", id="collected-by"),
         pytest.param("返回顶部", id="back-to-top"),
         pytest.param("时间：2026-02-02", id="page-date"),
+        pytest.param("【本文标签】工作总结 疾控中心 妇幼保健院 卫生监督", id="tags"),
         pytest.param("下载本文  |  上一篇：2023年区卫生监督所工作总结  下一篇：疾控中心2024年上半年工作总结", id="prev-next"),
     ],
 )
@@ -301,3 +302,16 @@ def test_document_id_follows_its_text():
     assert doc.id == first == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:32]
     doc.text = doc.text + "补记。"
     assert doc.id == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:32] != first
+
+
+def test_a_labelled_teaser_goes_alone_and_articles_stay_apart():
+    """One 相关阅读：…... after each article of a page: a site's teaser, though no cluster of three."""
+    text = ("县级卫生单位工作总结范文3篇\n"
+            "第1篇 XX县疾控中心2016年工作总结 1800字\n2016年，全年报告法定传染病12种386例。\n"
+            "相关阅读：疾控中心2016年上半年工作总结 上半年，在县卫计局党委的正确领导下，我中心紧紧围绕年度目标任务...\n"
+            "第2篇 2016年县妇幼保健院上半年工作总结 1200字\n上半年，住院分娩率100%。\n"
+            "一次会议开得很好，大家都说……\n")
+    docs = clean_text(text)
+    assert [d.article for d in docs] == ["第1篇 XX县疾控中心2016年工作总结 1800字", "第2篇 2016年县妇幼保健院上半年工作总结 1200字"]
+    assert "相关阅读" not in docs[0].text
+    assert docs[1].text.endswith("大家都说……")  # an author's own ellipsis stays

@@ -28,6 +28,7 @@ _FURNITURE_LINE = re.compile(
       | \d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\|.{0,80}   # 2011-11-23 13:50| 发布者: vv7| 查看: 384
       | .{0,30}(?:上一篇|下一篇|上一条|下一条)\s*[:：].{0,80}                  # 下载本文 | 上一篇：… 下一篇：…
       | 摘要\s*[:：].*                                                     # a portal's excerpt of the opening
+      | [【\[]?(?:本文)?标签[】\]]?\s*[:：]?.{0,60}                          # 【本文标签】工作总结 疾控中心
       | 《[^《》]{1,80}\.(?:docx?|wps|pdf|txt)》
       | .{0,20}(?:点击下载|免费下载|下载文档|文档下载|下载本文|免费预览已结束|剩余\d*.{0,6}未读|继续阅读|阅读全文|查看全文|展开全文|方便收藏和打印).{0,30}
       | (?:推荐度|相关范文|最新加入范文|分类查询入口|一键复制|上一篇|下一篇|返回顶部|返回首页|返回列表|找回密码|注册|登录|手机版|关闭窗口|打印本页|打印此页|收藏本站|设为首页|加入收藏|分享到|微信扫一扫|扫一扫|Baidu|栏目|鲜花|握手|雷人|鸡蛋|路过|顶|踩|举报)\s*[:：]?.{0,12}
@@ -47,7 +48,8 @@ _TRAILING_PAGER = re.compile(r"共\s*\d+\s*页\s*[,，]?\s*当前第\s*\d+\s*页
 # Lines after which the rest of a page is site appendix, not document.
 _TAIL_MARKER = re.compile(r"(?:的延伸内容|延伸阅读|相关阅读|相关文章|相关推荐|猜你喜欢|热门推荐|相关范文|最新加入范文)")
 
-# A teaser of a related article: an excerpt cut off with an ellipsis.
+# A teaser of a related article: an excerpt cut off with an ellipsis; some say so.
+_TEASER_LABEL = re.compile(r"^[【\[]?(?:相关阅读|延伸阅读|相关文章|相关推荐|推荐阅读|猜你喜欢)[】\]]?\s*[:：]")
 _TEASER = re.compile(r"(?:\.{3,}|…+|。。。)\s*$")
 
 # 第3篇 卫生局上半年工作总结及下半年工作打算 2400字
@@ -109,12 +111,14 @@ def _drop_furniture(lines: list[_Line]) -> list[_Line]:
     total = sum(len(x.text) for x in lines) or 1
     kept: list[_Line] = []
     seen = 0
-    for line in lines:
+    for k, line in enumerate(lines):
         seen += len(line.text)
         if line.kind != "table_row" and is_furniture(line.text):
             continue
         if seen > 0.6 * total and len(line.text) < 60 and _TAIL_MARKER.search(line.text):
-            break
+            if not any(_ARTICLE_HEAD.match(x.text) for x in lines[k + 1:]):
+                break
+            continue  # a teaser between two articles of one page: the next article follows
         pager = _TRAILING_PAGER.search(line.text)
         if pager:
             line.text = line.text[: pager.start()].rstrip()
@@ -132,7 +136,9 @@ def _drop_teasers(lines: list[_Line]) -> list[_Line]:
     the first and the last teaser of a cluster goes with them.
     """
     teaser = [bool(_TEASER.search(x.text)) and len(x.text) > 30 for x in lines]
-    drop = [False] * len(lines)
+    # 相关阅读：…… ending in an ellipsis says what it is: it goes alone too (a page of several articles
+    # puts one after each)
+    drop = [t and bool(_TEASER_LABEL.match(x.text)) for t, x in zip(teaser, lines, strict=True)]
     i = 0
     while i < len(lines):
         if not teaser[i]:

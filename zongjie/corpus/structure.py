@@ -42,7 +42,13 @@ _PLAN_OPENER = re.compile(
 
 # A problem word as the object of a remedy (加快补齐学前教育短板, 着力解决…问题): under a
 # plan heading such a heading plans the remedy; it names no problems part
-_REMEDY = re.compile(r"补齐|补短|解决|破解|整改|弥补|克服|化解|攻克|补上|填补|改进|应对")
+_REMEDY = re.compile(r"补齐|补短|解决|破解|整改|弥补|克服|化解|攻克|补上|填补|改进|应对|针对")
+# under a plan heading, only a heading that opens on the problems names a problems part
+# (9.针对“签而不约”的问题，9月底前推出… is a plan item)
+_PROBLEMS_OPEN = re.compile(r"^(?:存在|面临|当前|目前|主要|工作中)?的?(?:主要)?(?:问题|困难|不足|差距|短板|挑战)")
+# under a review heading, only these make a sub-heading a plan (（一）医改重点任务稳步推进 reviews)
+_STRONG_PLAN = re.compile(r"下一步|下半年|明年|今后|打算|思路|要点|工作计划|计划(?!免疫|生育|内|的)|安排|展望|努力方向")
+_MARKER_OPEN = re.compile(rf"^(?:[(（]\s*)?(?:[{_CN_NUM}]{{1,3}}|\d{{1,2}})\s*(?:[)）]|[、.．])?\s*")
 
 # A heading naming a year (三、2026年主要工作), and the words that keep such a heading a review
 _HEADING_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来)")
@@ -122,8 +128,13 @@ def sections_of(doc: Document) -> list[Section]:
         parent_role = stack[-1][1] if stack else default
         heading = _heading_text(line)
         role = "plan" if opener or plans_its_year(heading, doc) else (role_of(heading) or parent_role)
-        if role == "problems" and parent_role == "plan" and _REMEDY.search(heading):
+        under_heading = len(stack) > 1  # the parent is a heading, not the document's default
+        if role == "problems" and parent_role == "plan" and (
+                _REMEDY.search(heading) or not _PROBLEMS_OPEN.match(_MARKER_OPEN.sub("", heading))):
             role = "plan"
+        elif role == "plan" and parent_role == "review" and under_heading and not opener \
+                and not _STRONG_PLAN.search(heading):
+            role = "review"
         stack.append((level, role))
         sections[-1].end = start
         sections.append(Section(start, len(doc.text), heading, level, role, heading_end=start + len(heading)))

@@ -29,7 +29,7 @@ RULE_PLAN = "commitment.plan_clause.v1"
 RULE_MARKER = "commitment.future_marker.v1"
 
 _DATE_ONLY = re.compile(r"(?:(?:19|20)\d{2}|[一二三四五六七八九〇零]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日")
-_ANNOUNCES = re.compile(r"(?:汇报|报告|总结|介绍|说明|安排)如下[:：]?$")
+_ANNOUNCES = re.compile(r"(?:汇报|报告|总结|介绍|说明|安排)如下[:：]?$|批评指正|请予审议|请审议")
 
 @dataclass(frozen=True)
 class _Rules:

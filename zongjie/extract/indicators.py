@@ -41,6 +41,7 @@ RULE_KIND_PAST = "indicator.kind_past_clause.v1"
 RULE_KIND_ASSIGNED = "indicator.kind_assigned_task.v1"
 RULE_KIND_COMPLETION = "indicator.kind_completion_ratio.v1"
 RULE_KIND_GOAL_AFTER = "indicator.kind_goal_after.v1"
+RULE_KIND_GOAL_NAMED = "indicator.kind_goal_named.v1"
 RULE_ELIDED = "indicator.name_elided_subject.v1"
 RULE_PER_HEAD = "indicator.suspect_per_head.v1"
 RULE_SCOPE = "indicator.name_other_level.v1"
@@ -82,6 +83,7 @@ class _Rules:
     assigned: re.Pattern[str]
     completion: re.Pattern[str]
     goal_after: re.Pattern[str]
+    goal_named: re.Pattern[str]
     assigned_object: re.Pattern[str]
     assigned_reach: int
     assigned_unless: re.Pattern[str]
@@ -129,7 +131,7 @@ def _rules() -> _Rules:
         estimate=regex(RULE_KIND_ESTIMATE),
         estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
         past_clause=regex(RULE_KIND_PAST), assigned=regex(RULE_KIND_ASSIGNED), completion=regex(RULE_KIND_COMPLETION),
-        goal_after=regex(RULE_KIND_GOAL_AFTER),
+        goal_after=regex(RULE_KIND_GOAL_AFTER), goal_named=regex(RULE_KIND_GOAL_NAMED),
         assigned_object=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["object"]),
         assigned_reach=int(rs.by_id(RULE_KIND_ASSIGNED).options["object_reach"]),
         assigned_unless=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["unless"]),
@@ -419,6 +421,8 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     done = _rules().completion.search(near) if q.unit == "%" else None
     if done and (last is None or last.start() >= done.start()):
         return RULE_KIND_COMPLETION  # 完成目标任务数的72%: how much of the goal was done
+    if (goal := _rules().goal_named.search(near)) and not (q.unit == "%" and re.search(r"(?:完成|占|达到?)$", near[:goal.start()])):
+        return RULE_KIND_GOAL_NAMED  # 为年度任务1.5万人, 完成年度目标任务（40万人）, 省定目标（65%）
     if not last and _rules().goal_after.match(doc.text, q.end, sentence.end):
         return RULE_KIND_GOAL_AFTER  # 省定50%的目标; 剩余1所年底前完成主体工程
     if last and last.group(0) == "年内" and doc.meta.doc_type == "summary" and doc.meta.period == "FY":
@@ -435,7 +439,7 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     return RULE_KIND_WORD
 
 
-_TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD, RULE_KIND_ASSIGNED, RULE_KIND_GOAL_AFTER})
+_TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD, RULE_KIND_ASSIGNED, RULE_KIND_GOAL_AFTER, RULE_KIND_GOAL_NAMED})
 
 
 def is_target(doc: Document, sentence: Sentence | None, q: Quantity) -> bool:
@@ -756,6 +760,8 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             unit = prev.unit  # 人均可支配收入从27136元增长到36439元: both per head
         elif unit == "元" and re.search(r"人均|生均", name or ""):
             unit = "元/人"  # 农村居民人均可支配收入18650元，比上年增加1740元
+        elif unit == "元" and "次均" in (name or ""):
+            unit = "元/次"  # 门诊次均费用56.8元，比去年同期减少9.4元
         out.append(Indicator(
             start=q.start, end=q.end, name=name, value=q.value, unit=unit, kind=kind, rule=f"{q.rule}+{rule}",
             qualifier=q.qualifier, value_max=q.value_max, masked=q.masked, suspect=q.suspect,

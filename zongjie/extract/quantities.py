@@ -63,6 +63,7 @@ class _Compiled:
     mask_guard: re.Pattern[str] | None
     before: dict[str, re.Pattern[str]]
     after: dict[str, re.Pattern[str]]
+    across: frozenset[str]
 
 
 @functools.cache
@@ -73,6 +74,8 @@ def _compiled() -> _Compiled:
     data = rs.data
     before = {r.id: re.compile(r.options["context_before"]) for r in extract if "context_before" in r.options}
     after = {r.id: re.compile(r.options["context_after"]) for r in extract if "context_after" in r.options}
+    # context_before read across the commas of the sentence, not within the clause
+    across = frozenset(r.id for r in extract if r.options.get("context_sentence"))
     return _Compiled(
         extract=extract,
         exclude=exclude,
@@ -83,7 +86,7 @@ def _compiled() -> _Compiled:
         change_max=float(data.get("change_max_percent", 1000)),
         comparison=[(k, re.compile(v)) for k, v in (data.get("comparison_before") or {}).items()],
         mask_guard=re.compile(data["mask_guard"]) if data.get("mask_guard") else None,
-        before=before,
+        before=before, across=across,
         after=after,
     )
 
@@ -92,6 +95,12 @@ def _clause_before(text: str, pos: int) -> str:
     left = text[max(0, pos - _WINDOW):pos]
     parts = _CLAUSE_BREAK.split(left)
     return parts[-1]
+
+
+def _sentence_before(text: str, pos: int) -> str:
+    """The sentence before ``pos``, across its commas (性别比为108.7，比上年下降2.9)."""
+    left = text[max(0, pos - 40):pos]
+    return re.split(r"[。;；!！?？\n]", left)[-1]
 
 
 def _clause_after(text: str, pos: int) -> str:
@@ -129,7 +138,8 @@ def _find(text: str, c: _Compiled, blocked: bytearray) -> list[Span]:
             if rule.id in c.before or rule.id in c.after:
                 b = c.before.get(rule.id)
                 a = c.after.get(rule.id)
-                ok = (b is not None and b.search(_clause_before(text, m.start()))) or \
+                left = (_sentence_before if rule.id in c.across else _clause_before)(text, m.start())
+                ok = (b is not None and b.search(left)) or \
                      (a is not None and a.search(_clause_after(text, m.end())))
                 if not ok:
                     continue
@@ -217,8 +227,8 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
     before = _clause_before(text, m.start())
     if unit == "元" and c.per_head.search(before):
         unit = "元/人"
-    elif unit and unit != "%" and (per := c.per_unit.search(before)) and per.group(1) != unit:
-        unit = f"{unit}/{per.group(1)}"  # 平均每所不足6人 → 人/所, 每户补助2000元 → 元/户
+    elif unit and unit != "%" and (per := c.per_unit.search(before)) and (per.group(1) or per.group(2)) != unit:
+        unit = f"{unit}/{per.group(1) or per.group(2)}"  # 平均每所不足6人 → 人/所, 次均费用56.8元 → 元/次
     if rule.options.get("require_unit_neighbours"):
         unit = None  # filled from the list's neighbours by find_quantities
     qualifier = None

@@ -28,8 +28,20 @@ from zongjie.extract.times import find_times
 RULE_PLAN = "commitment.plan_clause.v1"
 RULE_MARKER = "commitment.future_marker.v1"
 
+
+
+def _paragraph(heading: str) -> bool:
+    """Whether a numbered line taken for a heading is a paragraph of clauses (8.争取县局支持，年底前完成
+    消毒供应室改造，把…整改到位): cut at 60 characters, or three clauses before its first full stop."""
+    numbered = re.match(r"\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])", heading)
+    return bool(numbered) and (len(heading) >= 60 or len(re.findall(r"[，,；;]", heading)) >= 2)
+
+
 _DATE_ONLY = re.compile(r"(?:(?:19|20)\d{2}|[一二三四五六七八九〇零]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日")
-_ANNOUNCES = re.compile(r"(?:汇报|报告|总结|介绍|说明|安排)如下[:：]?$|批评指正|请予审议|请审议")
+_SIGNATURE = re.compile(r"(?:[xX×*]{1,4}|[\u4e00-\u9fa5]{2,8})?(?:省|市|区|县|镇|乡)?[\u4e00-\u9fa5]{0,12}"
+                        r"(?:局|委员会|委|厅|办公室|中心|院|所|站|人民政府|政府)")
+_ANNOUNCES = re.compile(r"(?:汇报|报告|总结|介绍|说明|安排)如下[:：]?$|批评指正|请予审议|请审议"
+                        r"|以下[^，,。；;]{0,8}(?:工作|方面|几点|几项|几件事)[:：]?$")
 
 @dataclass(frozen=True)
 class _Rules:
@@ -270,7 +282,10 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
     for s_idx, sentence in enumerate(doc.sentences):
         section = doc.sections[sentence.section] if doc.sections and sentence.section is not None else None
         in_plan = section is not None and section.role == "plan" and plans_from(doc, sentence.section) <= sentence.start
-        in_heading = section is not None and section.heading_end is not None and sentence.start < section.heading_end
+        # a numbered paragraph that is a sentence of promises (8.争取县局支持，年底前完成消毒供应室改造，把…整改到位)
+        # is no heading that names a part: only a short one is
+        in_heading = section is not None and section.heading_end is not None and sentence.start < section.heading_end \
+            and (sentence.section == 0 or not _paragraph(section.heading or ""))
         # the title, or a heading that only names the part (二、下半年工作打算), is no promise;
         # the rest of its sentence may be (…以下几点打算：一是…；二是…)
         heading = section.heading or "" if section is not None else ""
@@ -293,8 +308,8 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 continue
             if in_heading and c.start < section.heading_end and not _checkable(body):
                 continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
-            if _DATE_ONLY.fullmatch(body.strip()) or _ANNOUNCES.search(body):
-                continue  # 2022年7月12日 (a signature); 现将…汇报如下 (what follows is the report)
+            if _DATE_ONLY.fullmatch(body.strip()) or _ANNOUNCES.search(body) or _SIGNATURE.fullmatch(body.strip()):
+                continue  # 2022年7月12日, XX市卫生和计划生育委员会 (a signature); 现将…汇报如下 (what follows is the report)
             if in_plan and (_rules().judgement.search(body) or (
                     _rules().done.search(body) and not (_rules().planned.search(body) or _rules().hard.search(body)
                                                         or _rules().soft.search(body)))):

@@ -391,7 +391,10 @@ def plans_from(doc: Document, section_index: int | None) -> int:
     if section_index is None or not doc.sections:
         return 0
     section = doc.sections[section_index]
-    if not section.heading or not _rules().problems_heading.search(section.heading):
+    # a heading that names both (存在问题及下一步打算), not a plan item that fixes a 问题
+    # (8.争取…支持，年底前…，把…剩下的2个问题整改到位)
+    if not section.heading or not _rules().problems_heading.search(section.heading) \
+            or not _rules().plan_turn.search(section.heading):
         return section.start
     cache = doc.__dict__.setdefault("_zongjie_plans_from", {})
     if section_index not in cache:

@@ -67,6 +67,13 @@ def heading_level(line: str) -> int | None:
     return None
 
 
+def is_paragraph(heading: str) -> bool:
+    """Whether a numbered line taken for a heading is a paragraph of clauses (8.争取县局支持，年底前完成
+    消毒供应室改造，把…整改到位): cut at 60 characters, or three clauses before its first full stop."""
+    numbered = re.match(r"\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])", heading)
+    return bool(numbered) and (len(heading) >= 60 or len(re.findall(r"[，,；;]", heading)) >= 2)
+
+
 def role_of(heading: str) -> str | None:
     """What a part under this heading does: review, problems, plan, or None."""
     text = heading[:40]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from zongjie.corpus.document import Document, Section, Sentence
-from zongjie.corpus.structure import role_of
+from zongjie.corpus.structure import is_paragraph, role_of
 from zongjie.extract import rules as rules_mod
 from zongjie.extract.facts import Commitment, Indicator
 from zongjie.extract.indicators import looks_back, plans_from
@@ -28,13 +28,6 @@ from zongjie.extract.times import find_times
 RULE_PLAN = "commitment.plan_clause.v1"
 RULE_MARKER = "commitment.future_marker.v1"
 
-
-
-def _paragraph(heading: str) -> bool:
-    """Whether a numbered line taken for a heading is a paragraph of clauses (8.争取县局支持，年底前完成
-    消毒供应室改造，把…整改到位): cut at 60 characters, or three clauses before its first full stop."""
-    numbered = re.match(r"\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])", heading)
-    return bool(numbered) and (len(heading) >= 60 or len(re.findall(r"[，,；;]", heading)) >= 2)
 
 
 _DATE_ONLY = re.compile(r"(?:(?:19|20)\d{2}|[一二三四五六七八九〇零]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日")
@@ -285,7 +278,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
         # a numbered paragraph that is a sentence of promises (8.争取县局支持，年底前完成消毒供应室改造，把…整改到位)
         # is no heading that names a part: only a short one is
         in_heading = section is not None and section.heading_end is not None and sentence.start < section.heading_end \
-            and (sentence.section == 0 or not _paragraph(section.heading or ""))
+            and (sentence.section == 0 or not is_paragraph(section.heading or ""))
         # the title, or a heading that only names the part (二、下半年工作打算), is no promise;
         # the rest of its sentence may be (…以下几点打算：一是…；二是…)
         heading = section.heading or "" if section is not None else ""

@@ -393,8 +393,10 @@ def plans_from(doc: Document, section_index: int | None) -> int:
     section = doc.sections[section_index]
     # a heading that names both (存在问题及下一步打算), not a plan item that fixes a 问题
     # (8.争取…支持，年底前…，把…剩下的2个问题整改到位)
+    from zongjie.corpus.structure import is_paragraph
+
     if not section.heading or not _rules().problems_heading.search(section.heading) \
-            or not _rules().plan_turn.search(section.heading):
+            or not _rules().plan_turn.search(section.heading) or is_paragraph(section.heading):
         return section.start
     cache = doc.__dict__.setdefault("_zongjie_plans_from", {})
     if section_index not in cache:

@@ -541,7 +541,7 @@ def _shared_head(first: str, last: str) -> str:
 
 _COMPARED_ONLY = re.compile(r"(?:与|和|较|比)?(?:上年|去年)?(?:同期)?(?:相)?比?|同比|环比")
 _COMPARED_TO = re.compile(
-    r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年|与(?:上年|去年)(?:同期)?相?比|同期相?比)")
+    r"^(?:比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|同比|环比|较上年|较去年|比年初|较年初|与(?:上年|去年)(?:同期)?相?比|同期相?比)")
 _CHANGE_END = re.compile(r"(?:比上年|比去年|同比|较上年)?(?:年均|平均)?(?:实际)?(?:增长|下降|增加|减少|提高|降低|上升|缩短|延长)$|(?:比上年|比去年|较上年|较去年)(?:多|少)$")
 
 
@@ -711,8 +711,11 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 rule = RULE_SCOPE
             elif prev and prev.name and not name and text[max(floor, q.start - 1):q.start] == "占":
                 name = prev.name + "占比"  # 国家基本药物x种，占x%
-            elif prev and prev.name and not name and q.unit == "%" and re.fullmatch(r"[）)]的", text[prev.end:q.start]):
-                name = prev.name + "比例"  # 完成年度目标任务数（9.5万人次）的113.7%
+            elif prev and prev.name and not name and q.unit == "%" and re.fullmatch(r"[）)]?的", text[prev.end:q.start]):
+                name = prev.name + "比例"  # 完成年度目标任务数（9.5万人次）的113.7%, 完成年度计划5000万元的53.5%
+            elif prev and prev.name and not name and q.unit == "%" \
+                    and re.fullmatch(r"\s*[，,]\s*(?:已|共)?完成了?", text[prev.end:q.start]):
+                name = prev.name + "完成比例"  # 下达的任务是1.1万人，完成了76.9%
             if name and q.unit == "%" and name.endswith("的") and rule == RULE_LEFT:
                 # 占全市常住农业人口的82%, 完成年度计划的75%: the share of it
                 name = name[:-1] + "比例"

@@ -195,7 +195,7 @@ TAG = model_tag("roles")
 #   clause is at least NOT_FORWARD;
 # - a figure that only a goal word made a target outside a plan part becomes
 #   actual when P(achievement) of its sentence is at least ACHIEVED.
-NOT_FORWARD = 0.75
+NOT_FORWARD = 0.80
 ACHIEVED = 0.95
 THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 _FORWARD = ("commitment", "target")
@@ -210,6 +210,9 @@ WEAK_MARKERS = re.compile(r"(?:积极)?争取|计划|预计|年内|年底|近期
 
 
 GENRES = ("report", "summary")
+
+# a figure named as a goal (县局下达的任务, 完成年度目标任务（40万人）) is one whatever its sentence reports
+_GOAL_NOUN = re.compile(r"任务|目标|计划|指标")
 
 
 def genre_of(example: Example) -> str:
@@ -345,7 +348,7 @@ def revise(doc, indicators: list, commitments: list, model: RolesModel | None = 
         section = doc.sentences[indicator.sentence].section if indicator.sentence is not None else None
         in_plan = section is not None and doc.sections and doc.sections[section].role == "plan"
         # a figure whose own name is a goal (年度目标任务数（9.5万人次）) is one whatever its sentence reports
-        named_goal = bool(indicator.name and goal_name.search(indicator.name))
+        named_goal = bool(indicator.name and (goal_name.search(indicator.name) or _GOAL_NOUN.search(indicator.name)))
         if indicator.kind == "target" and not in_plan and not named_goal \
                 and achieved.get(indicator.sentence, 0.0) >= ACHIEVED:
             indicator.kind = "actual"

@@ -272,14 +272,18 @@ def test_a_reports_own_year_heading_plans(text, role):
     assert doc.sections[doc.sentences[-1].section].role == role
 
 
-def test_a_remedy_under_a_plan_heading_plans():
-    """（一）加快补齐学前教育短板 under 三、下半年工作打算 plans; 二、存在的问题 names problems."""
-    text = ("2022年教育局上半年工作总结\n一、上半年工作情况\n建档率84%。\n二、存在的问题和不足\n学位不足。\n"
-            "三、下半年工作打算\n（一）加快补齐学前教育短板\n年底前新增学位1500个。")
+def _roles_of(text: str) -> dict[str | None, str]:
+    """Each section's role by its heading, the text read as a document."""
     (doc,) = clean_text(text)
     doc.meta = describe(doc)
     structure(doc)
-    roles = {s.heading: s.role for s in doc.sections}
+    return {s.heading: s.role for s in doc.sections}
+
+
+def test_a_remedy_under_a_plan_heading_plans():
+    """（一）加快补齐学前教育短板 under 三、下半年工作打算 plans; 二、存在的问题 names problems."""
+    roles = _roles_of("2022年教育局上半年工作总结\n一、上半年工作情况\n建档率84%。\n二、存在的问题和不足\n学位不足。\n"
+                      "三、下半年工作打算\n（一）加快补齐学前教育短板\n年底前新增学位1500个。")
     assert roles["二、存在的问题和不足"] == "problems"
     assert roles["（一）加快补齐学前教育短板"] == "plan"
 

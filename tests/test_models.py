@@ -187,6 +187,18 @@ def test_revise_turns_a_goal_word_target_outside_plan_parts_into_actual_and_reco
     assert plan.kind == "target" and "model:" not in plan.rule  # plan parts stay with the rules
 
 
+def test_revise_keeps_a_figure_whose_clause_says_the_future():
+    """…建成率82.6%，力争年底达到100%: however surely the sentence reports work done, 力争 looks ahead."""
+    from zongjie.extract.pipeline import extract
+
+    doc = read_text("2019年爱卫办上半年工作总结\n一、主要工作\n全区86家党政机关已建成无烟机关71家，"
+                    "建成率82.6%，力争年底达到100%。")[0]
+    facts = extract(doc, entities=False, models=False)
+    assert next(i for i in facts.indicators if i.value == 100).kind == "target"
+    indicators, _ = roles.revise(doc, facts.indicators, list(facts.commitments), model=_Says("achievement"))
+    assert next(i for i in indicators if i.value == 100).kind == "target"
+
+
 def test_revise_keeps_a_figure_whose_own_name_is_a_goal():
     """年度目标任务数（9.5万人次） is the goal's size, however surely its sentence reports work done."""
     from zongjie.extract.pipeline import extract

@@ -180,7 +180,7 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     window = re.sub(r"(?<=[从由到至])(?:(?:19|20)\d{2}年(?:末|底)?|上年末?|去年|原来|过去|以前|之前|改革前)的?$", "", window)
     window = re.sub(r"(?:长达|高达|多达|深达|宽达)$", "", window)  # 加固长达3500多公里的长江干堤: 长达 is a copula
     # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
-    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月|每天|每日)?|每月|每年|年度|年|每)$", "", window))
+    name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月|每天|每日)?|每月|每年|年度|(?<![全今去明当本上下前])年|每)$", "", window))
     offset = lo + cut
     conj = re.match(r"(?:和|及(?!时)|与|以及|或|还|也|又)", name)  # 及时率 keeps its 及
     if conj:
@@ -376,7 +376,8 @@ def _assigned_task(doc: Document, sentence: Sentence, q: Quantity, near: str) ->
     before = re.split(r"[，,：:]", near)[-1]
     after = re.split(r"[，,；;。：:]", doc.text[q.end:sentence.end])[0]
     verbs = list(r.assigned.finditer(before))
-    if not verbs or r.assigned_unless.search(before) or r.assigned_unless.search(after):
+    # 承担接种任务的3个临时接种点: the number counts what takes the task on
+    if not verbs or before.endswith("的") or r.assigned_unless.search(before) or r.assigned_unless.search(after):
         return False
     # the object between the verb and the number (下达…任务45万人), or just after it (承担800户…任务)
     return bool(r.assigned_object.search(before, verbs[-1].end())
@@ -411,19 +412,20 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     """The id of the kind rule that decides whether a quantity states a goal or a result."""
     if sentence is None:
         return RULE_KIND_ACTUAL
-    if looks_back(doc, sentence):
-        return RULE_KIND_BACK
-    section = doc.sections[sentence.section] if sentence.section is not None and doc.sections else None
     before = doc.text[sentence.start:q.start]
     # only the clause the number sits in, and the one before (确保…, 力争…)
     parts = re.split(r"[；;。]", before)
     near = parts[-1] if parts else before
+    # …2018年吸烟率23.6%；到2020年要降至22%以下: a part after a semicolon that opens on the future
+    if looks_back(doc, sentence) and not (len(parts) > 1 and _opens_on_past(doc, near.lstrip()) is False):
+        return RULE_KIND_BACK
+    section = doc.sections[sentence.section] if sentence.section is not None and doc.sections else None
     if section is not None and section.role == "plan":
         if plans_from(doc, sentence.section) > sentence.start:
             return RULE_KIND_PROBLEMS  # 存在问题及下一步打算: the problems come first
         return RULE_KIND_PAST if _past_clause(doc, near) else RULE_KIND_PLAN
     last = _goal_word(doc, near)
-    done = _rules().completion.search(near) if q.unit == "%" else None
+    done = _rules().completion.search(near) if q.unit in ("%", "个百分点", "百分点") else None
     if done and (last is None or last.start() >= done.start()):
         return RULE_KIND_COMPLETION  # 完成目标任务数的72%: how much of the goal was done
     if (goal := _rules().goal_named.search(near)) and not (q.unit == "%" and re.search(r"(?:完成|占|达到?)$", near[:goal.start()])):
@@ -436,8 +438,10 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     # reports the period (计划为1200批次，上半年完成抽检706批次) made no target of this number
     if not last or _rules().retro.search(near, last.end()) or _rules().reach_end.search(near, last.end()):
         return RULE_KIND_ASSIGNED if _assigned_task(doc, sentence, q, near) else RULE_KIND_ACTUAL
-    if _past_clause(doc, near):
-        return RULE_KIND_PAST  # 为落实…，2003年中央财政支出700亿元 in a 2004 report
+    if _past_clause(doc, near[last.start():]):
+        # 为落实…，2003年中央财政支出700亿元 in a 2004 report (not a past before the goal word:
+        # 已建成71家，建成率82.6%，力争年底达到100%)
+        return RULE_KIND_PAST
     if (_rules().estimate.fullmatch(last.group(0)) and doc.meta.doc_type == "report"
             and section is not None and section.role == "review" and not _rules().estimate_unless.search(near)):
         return RULE_KIND_ESTIMATE  # 预计 in a report's review: the estimate of the year just ended

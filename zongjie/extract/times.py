@@ -286,6 +286,16 @@ def _same_period(g: dict[str, str | None], year: int | None, period: str | None)
     return _Span((y, months[0], 1), (y, months[1], _last_day(y, months[1])), "period")
 
 
+def _this_quarter(g: dict[str, str | None], year: int | None, period: str | None) -> _Span:
+    """本季度: the quarter a quarterly report covers (unresolved in any other report)."""
+    p = (period or "").strip().upper()
+    if p not in ("Q1", "Q2", "Q3", "Q4"):
+        raise _Unresolved
+    y = _year_of(g, year)
+    first = 3 * int(p[1]) - 2
+    return _Span((y, first, 1), (y, first + 2, _last_day(y, first + 2)), "period")
+
+
 def _next_if_before(y: int | None, end: tuple[int, int], start: tuple[int, int]) -> int | None:
     """The year of a range's end: the next one where the end's (month, day) comes before the start's."""
     return y + 1 if y is not None and end < start else y
@@ -445,6 +455,8 @@ def find_times(text: str, year: int | None, period: str | None = None, *,
         try:
             if hit.rule == "time.same_period.v1":
                 span = _same_period(hit.groups, year, period)
+            elif hit.rule == "time.this_quarter.v1":
+                span = _this_quarter(hit.groups, year, period)
             else:
                 span = _resolve(hit.groups, year, period)
             if effect:

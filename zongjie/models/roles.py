@@ -213,6 +213,9 @@ GENRES = ("report", "summary")
 
 # a figure named as a goal (县局下达的任务, 完成年度目标任务（40万人）) is one whatever its sentence reports
 _GOAL_NOUN = re.compile(r"任务|目标|计划|指标")
+# markers that say the future in their grammar (WEAK_MARKERS aside): a clause with one stays a target
+# (确保 and 要 are left to the classifier: summaries report 确保…达到100% as done)
+_STRONG_FUTURE = re.compile(r"力争|力求|将|拟|明年|下半年|年底前|到20\d{2}年")
 
 
 def genre_of(example: Example) -> str:
@@ -349,6 +352,10 @@ def revise(doc, indicators: list, commitments: list, model: RolesModel | None = 
         in_plan = section is not None and doc.sections and doc.sections[section].role == "plan"
         # a figure whose own name is a goal (年度目标任务数（9.5万人次）) is one whatever its sentence reports
         named_goal = bool(indicator.name and (goal_name.search(indicator.name) or _GOAL_NOUN.search(indicator.name)))
+        if indicator.sentence is not None:
+            # …建成率82.6%,力争年底达到100%: the figure's own clause says the future in its grammar
+            lead = doc.text[doc.sentences[indicator.sentence].start:indicator.start]
+            named_goal = named_goal or bool(_STRONG_FUTURE.search(re.split(r"[，,；;。]", lead)[-1]))
         if indicator.kind == "target" and not in_plan and not named_goal \
                 and achieved.get(indicator.sentence, 0.0) >= ACHIEVED:
             indicator.kind = "actual"

@@ -39,6 +39,9 @@ def docs_of(name):
         pytest.param("返回顶部", id="back-to-top"),
         pytest.param("时间：2026-02-02", id="page-date"),
         pytest.param("【本文标签】工作总结 疾控中心 妇幼保健院 卫生监督", id="tags"),
+        pytest.param("本文档由用户上传,仅供学习交流,如有侵权请联系删除", id="disclaimer"),
+        pytest.param("相关文档:医院年度工作总结 | 三级医院创建工作汇报", id="related-docs"),
+        pytest.param("【打印本页】 【关闭窗口】", id="print-close"),
         pytest.param("下载本文  |  上一篇：2023年区卫生监督所工作总结  下一篇：疾控中心2024年上半年工作总结", id="prev-next"),
     ],
 )

@@ -216,13 +216,15 @@ def _deadline(text: str, doc: Document, next_year: bool) -> tuple[str | None, bo
         return None, False
     if any(t.masked for t in times):
         return None, True
-    # a deadline (3月底前) is the clause's, not a period it mentions (…2022年度城乡居民养老保险缴费)
-    deadlines = [t for t in times if t.kind == "deadline"]
+    # a deadline (3月底前) is the clause's, not a period it mentions (…2022年度城乡居民养老保险缴费);
+    # a month (9月份) says more than a season (秋季灭鼠)
+    deadlines = [t for t in times if t.kind == "deadline"] or [t for t in times if t.rule != "time.season.v1"]
     ends = []
     for t in deadlines or times:
-        if not t.to:
+        end = t.to or t.from_  # 7月1日起…试行: due when it starts
+        if not end:
             continue
-        ends.append(_next_year_end(t.text, t.to, year) if next_year else t.to)
+        ends.append(_next_year_end(t.text, end, year) if next_year else end)
     return (max(ends) if ends else None), True
 
 

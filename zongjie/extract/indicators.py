@@ -177,7 +177,8 @@ def left_name(text: str, start: int, floor: int, *, keep_list: bool = False) -> 
     # 是2005年的2.2倍: the year compared with is no part of the name; nor is the
     # year of a level (人均GDP从2020年的5.2万元…: 从 is then a copula)
     window = re.sub(r"(?:是|为|相当于)(?:(?:19|20)\d{2}|上|去|前)年(?:末|底)?的$", "", window.rstrip())
-    window = re.sub(r"(?<=[从由到至])(?:(?:19|20)\d{2}年(?:末|底)?|上年末?|去年|原来|过去|以前|之前|改革前)的?$", "", window)
+    window = re.sub(r"(?<=[从由到至])(?:(?:19|20)\d{2}年(?:末|底)?|上年末?|去年|原来|过去|以前|之前|改革前|年初|年底|目前|现在)的?$",
+                    "", window)
     window = re.sub(r"(?:长达|高达|多达|深达|宽达)$", "", window)  # 加固长达3500多公里的长江干堤: 长达 is a copula
     # 年人均300元: the per-head marker belongs to the unit (元/人), not the name
     name = _strip_copula(re.sub(r"(?:(?:年|每年)?人均|每(?:人|生|户)(?:每年|每月|每天|每日)?|每月|每年|年度|(?<![全今去明当本上下前])年|每)$", "", window))
@@ -767,7 +768,12 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
         if name_start is not None and text[name_start:name_start + len(name)] != name:
             name_start = None  # a name made up from several places (国内生产总值 + 增长): no single span
         kind = "target" if kind_rule(doc, sentence, q) in _TARGET_RULES else "actual"
-        unit = q.unit
+        unit, qualifier = q.unit, q.qualifier
+        if name and qualifier is None and q.unit == "%" and name.endswith("比例") \
+                and (bound := re.search(r"(不足|不到|超过|高于|低于)(?=..)", name)):
+            # 在编人员不足核定编制的70%: the bound qualifies the share (在编人员占核定编制比例, at most 70%)
+            qualifier = {"不足": "at_most", "不到": "at_most", "低于": "at_most"}.get(bound.group(1), "over")
+            name, name_start = name[:bound.start()] + "占" + name[bound.end():], None
         if rule == RULE_FROM_TO and prev and prev.unit == f"{unit}/人":
             unit = prev.unit  # 人均可支配收入从27136元增长到36439元: both per head
         elif unit == "元" and re.search(r"人均|生均", name or ""):
@@ -776,7 +782,7 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             unit = "元/次"  # 门诊次均费用56.8元，比去年同期减少9.4元
         out.append(Indicator(
             start=q.start, end=q.end, name=name, value=q.value, unit=unit, kind=kind, rule=f"{q.rule}+{rule}",
-            qualifier=q.qualifier, value_max=q.value_max, masked=q.masked, suspect=q.suspect,
+            qualifier=qualifier, value_max=q.value_max, masked=q.masked, suspect=q.suspect,
             comparison=q.comparison, name_start=name_start,
             name_end=(name_start + len(name)) if name_start is not None else None, sentence=s_idx,
         ))

@@ -217,6 +217,11 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
             if not any(k in first_mult for k in _MULT):
                 value *= _MULT[mult]
     unit = rule.options.get("unit") or _group(m, "unit") or rate_unit
+    if rule.options.get("unit_from_name"):
+        # 总诊疗人次1086.4万: the unit the name ends in
+        said = next((w for w in rule.options["unit_from_name"] if _clause_before(text, m.start()).rstrip(
+            "为达到是共").endswith(w)), None)
+        unit = rule.options["unit_from_name"].get(said) if said else None
     if unit:
         unit = c.unit_fold.get(unit, unit)
     if rate_unit and not _group(m, "unit"):

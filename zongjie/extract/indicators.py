@@ -699,6 +699,10 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             elif prev and prev.name and not name and _rules().from_to.fullmatch(text[floor:num_start]):
                 # 经营主体从689万户增至951万户: the level reached is the same thing's
                 name, name_start, rule = prev.name, prev.name_start, RULE_FROM_TO
+            elif prev and prev.name and not name and q.unit in ("人", "名", "人次") and prev.unit not in ("人", "名", "人次") \
+                    and re.fullmatch(r"\s*[，,]\s*(?:共|合计|总计|共计)\s*", text[floor:num_start]):
+                # 组建防汛医疗队3支，共十八人: the people of what was just counted
+                name, name_start = _elided_base(prev.name) + ("人次" if q.unit == "人次" else "人数"), None
             elif prev and prev.name and not name and (added := re.fullmatch(r"\s*[、，,]\s*(新增|净增)\s*", text[floor:num_start])):
                 # 全疆粮食播种面积4440万亩、新增202.9万亩: the change of the figure before
                 name, name_start, rule = _elided_base(prev.name) + added.group(1), None, RULE_ELIDED

@@ -217,10 +217,10 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
             if not any(k in first_mult for k in _MULT):
                 value *= _MULT[mult]
     unit = rule.options.get("unit") or _group(m, "unit") or rate_unit
+    before = _clause_before(text, m.start())
     if rule.options.get("unit_from_name"):
         # 总诊疗人次1086.4万: the unit the name ends in
-        said = next((w for w in rule.options["unit_from_name"] if _clause_before(text, m.start()).rstrip(
-            "为达到是共").endswith(w)), None)
+        said = next((w for w in rule.options["unit_from_name"] if before.rstrip("为达到是共").endswith(w)), None)
         unit = rule.options["unit_from_name"].get(said) if said else None
     if unit:
         unit = c.unit_fold.get(unit, unit)
@@ -229,7 +229,6 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
     per = _group(m, "per")
     if per and unit:
         unit += per
-    before = _clause_before(text, m.start())
     if unit == "元" and c.per_head.search(before):
         unit = "元/人"
     elif unit and unit != "%" and (per := c.per_unit.search(before)) and (per.group(1) or per.group(2)) != unit:

@@ -218,6 +218,21 @@ _GOAL_NOUN = re.compile(r"任务|目标|计划|指标")
 _STRONG_FUTURE = re.compile(r"力争|力求|将|拟|明年|下半年|年底前|到20\d{2}年")
 
 
+def _goal_however_reported(doc, indicator) -> bool:
+    """Whether a target stays one whatever its sentence reports: its name is a goal
+    (年度目标任务数（9.5万人次）), or its own clause says the future in its grammar
+    (…建成率82.6%,力争年底达到100%)."""
+    from zongjie.extract import indicators as indicator_rules
+
+    name = indicator.name or ""
+    if name and (indicator_rules._rules().target_words.search(name) or _GOAL_NOUN.search(name)):
+        return True
+    if indicator.sentence is None:
+        return False
+    lead = doc.text[doc.sentences[indicator.sentence].start:indicator.start]
+    return bool(_STRONG_FUTURE.search(re.split(r"[，,；;。]", lead)[-1]))
+
+
 def genre_of(example: Example) -> str:
     """``summary`` for the sentences written in the genre of work summaries, ``report`` for the others."""
     return "summary" if example.source == "authored" else "report"
@@ -340,9 +355,6 @@ def revise(doc, indicators: list, commitments: list, model: RolesModel | None = 
     column = {label: i for i, label in enumerate(model.labels)}
     not_forward = [column[label] for label in LABELS if label not in _FORWARD]
 
-    from zongjie.extract import indicators as indicator_rules
-
-    goal_name = indicator_rules._rules().target_words
     dropped = {id(c) for c, row in zip(unsure, probabilities, strict=False) if row[not_forward].sum() >= NOT_FORWARD}
     kept = [c for c in commitments if id(c) not in dropped]
     achieved = {s: float(row[column["achievement"]])
@@ -350,14 +362,8 @@ def revise(doc, indicators: list, commitments: list, model: RolesModel | None = 
     for indicator in indicators:
         section = doc.sentences[indicator.sentence].section if indicator.sentence is not None else None
         in_plan = section is not None and doc.sections and doc.sections[section].role == "plan"
-        # a figure whose own name is a goal (年度目标任务数（9.5万人次）) is one whatever its sentence reports
-        named_goal = bool(indicator.name and (goal_name.search(indicator.name) or _GOAL_NOUN.search(indicator.name)))
-        if indicator.sentence is not None:
-            # …建成率82.6%,力争年底达到100%: the figure's own clause says the future in its grammar
-            lead = doc.text[doc.sentences[indicator.sentence].start:indicator.start]
-            named_goal = named_goal or bool(_STRONG_FUTURE.search(re.split(r"[，,；;。]", lead)[-1]))
-        if indicator.kind == "target" and not in_plan and not named_goal \
-                and achieved.get(indicator.sentence, 0.0) >= ACHIEVED:
+        if indicator.kind == "target" and not in_plan and achieved.get(indicator.sentence, 0.0) >= ACHIEVED \
+                and not _goal_however_reported(doc, indicator):
             indicator.kind = "actual"
             indicator.rule = f"{indicator.rule}+{TAG}"
     return indicators, kept

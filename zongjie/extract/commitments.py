@@ -163,7 +163,7 @@ def _units(text: str, start: int, end: int) -> list[_Clause]:
     return out
 
 
-def _plan_year(doc: Document) -> int | None:
+def plan_year(doc: Document) -> int | None:
     """The year a plan part is for: the next one in a full-year summary (明年工作打算)."""
     year = doc.meta.year
     if year is None:
@@ -266,7 +266,7 @@ def _topic_line(doc: Document, sentence: Sentence) -> bool:
 def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitment]:
     """Every commitment of a document, with deadline, strength and target indicator."""
     text = doc.text
-    plan_year = _plan_year(doc)
+    year_planned = plan_year(doc)
     out: list[Commitment] = []
     targets = [i for i in indicators if i.kind == "target"]
     # targets by start, for a bisect per clause (a scan of all targets per clause was quadratic:
@@ -287,7 +287,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
         # (a line that opens a plan part and promises a figure is a promise too:
         # 下半年将重点做好家庭医生签约工作，签约率力争达到40%)
         name_only = in_heading and (sentence.section == 0 or (bool(role_of(heading)) and not _concrete(heading)))
-        next_year = in_plan and plan_year is not None and plan_year != doc.meta.year
+        next_year = in_plan and year_planned is not None and year_planned != doc.meta.year
         if in_plan and looks_back(doc, sentence):
             continue  # 过去五年，…城镇新增就业超过6000万人 in a plan part reports the past
         if _topic_line(doc, sentence):
@@ -305,9 +305,9 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
             if _DATE_ONLY.fullmatch(body.strip()) or _ANNOUNCES.search(body) or _SIGNATURE.fullmatch(body.strip()):
                 continue  # 2022年7月12日, XX市卫生和计划生育委员会 (a signature); 现将…汇报如下 (what follows is the report)
-            if in_plan and (_rules().judgement.search(body) or (
-                    _rules().done.search(body) and not (_rules().planned.search(body) or _rules().hard.search(body)
-                                                        or _rules().soft.search(body)))):
+            strength = "hard" if _rules().hard.search(body) else "soft" if _rules().soft.search(body) else \
+                "planned" if _rules().planned.search(body) else None
+            if in_plan and (_rules().judgement.search(body) or (_rules().done.search(body) and strength is None)):
                 continue  # 保持良好势头，是做好各项工作的基础; 党的十六大提出了…: said of the plan, not planned
             if in_plan:
                 rule = RULE_PLAN
@@ -325,8 +325,6 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 deadline = heading_cache[key][0]
             lo, hi = bisect.bisect_left(target_starts, c.start), bisect.bisect_left(target_starts, c.end)
             target = targets[min(by_start[lo:hi])] if hi > lo else None  # the first in list order, as before
-            strength = "hard" if _rules().hard.search(body) else "soft" if _rules().soft.search(body) else \
-                "planned" if _rules().planned.search(body) else None
             measurable = bool(target or has_time or re.search(r"\d", body) or _rules().deliverable.search(body))
             out.append(Commitment(
                 start=c.start, end=c.end, text=body, rule=rule, measurable=measurable, deadline=deadline,

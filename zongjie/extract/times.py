@@ -493,13 +493,13 @@ def in_plan_year(doc, times: list[TimeExpr]) -> list[TimeExpr]:
     part of a full-year summary means the coming year); a time that names its
     year (2022年, 今年, 明年) stays as it is.
     """
-    from zongjie.extract.commitments import _plan_year
+    from zongjie.extract.commitments import plan_year
     from zongjie.extract.indicators import plans_from
 
-    year, plan_year = doc.meta.year, _plan_year(doc)
-    if year is None or plan_year is None or plan_year == year or not doc.sections:
+    year, planned = doc.meta.year, plan_year(doc)
+    if year is None or planned is None or planned == year or not doc.sections:
         return times
-    old, new = str(year), str(plan_year)
+    old, new = str(year), str(planned)
     for t in times:
         i = next((k for k, s in enumerate(doc.sections) if s.start <= t.start < s.end), None)
         if i is None or doc.sections[i].role != "plan" or plans_from(doc, i) > t.start or names_its_year(t.text):

@@ -48,7 +48,6 @@ _REMEDY = re.compile(r"补齐|补短|解决|破解|整改|弥补|克服|化解|�
 _PROBLEMS_OPEN = re.compile(r"^(?:存在|面临|当前|目前|主要|工作中)?的?(?:主要)?(?:问题|困难|不足|差距|短板|挑战)")
 # under a review heading, only these make a sub-heading a plan (（一）医改重点任务稳步推进 reviews)
 _STRONG_PLAN = re.compile(r"下一步|下半年|明年|今后|打算|思路|要点|工作计划|计划(?!免疫|生育|内|的)|安排|展望|努力方向")
-_MARKER_OPEN = re.compile(rf"^(?:[(（]\s*)?(?:[{_CN_NUM}]{{1,3}}|\d{{1,2}})\s*(?:[)）]|[、.．])?\s*")
 
 # A heading naming a year (三、2026年主要工作), and the words that keep such a heading a review
 _HEADING_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!以来)")
@@ -67,11 +66,21 @@ def heading_level(line: str) -> int | None:
     return None
 
 
+def _after_marker(line: str) -> str:
+    """A numbered line without its marker (一、, （一）, 3., ①)."""
+    line = line.lstrip()
+    for _level, rx in _MARKERS:
+        m = rx.match(line)
+        if m:
+            return line[m.end():].lstrip()
+    return line
+
+
 def is_paragraph(heading: str) -> bool:
     """Whether a numbered line taken for a heading is a paragraph of clauses (8.争取县局支持，年底前完成
     消毒供应室改造，把…整改到位): cut at 60 characters, or three clauses before its first full stop."""
-    numbered = re.match(r"\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])", heading)
-    return bool(numbered) and (len(heading) >= 60 or len(re.findall(r"[，,；;]", heading)) >= 2)
+    numbered = heading_level(heading.lstrip()) is not None
+    return numbered and (len(heading) >= 60 or len(re.findall(r"[，,；;]", heading)) >= 2)
 
 
 def role_of(heading: str) -> str | None:
@@ -137,7 +146,7 @@ def sections_of(doc: Document) -> list[Section]:
         role = "plan" if opener or plans_its_year(heading, doc) else (role_of(heading) or parent_role)
         under_heading = len(stack) > 1  # the parent is a heading, not the document's default
         if role == "problems" and parent_role == "plan" and (
-                _REMEDY.search(heading) or not _PROBLEMS_OPEN.match(_MARKER_OPEN.sub("", heading))):
+                _REMEDY.search(heading) or not _PROBLEMS_OPEN.match(_after_marker(heading))):
             role = "plan"
         elif role == "plan" and parent_role == "review" and under_heading and not opener \
                 and not _STRONG_PLAN.search(heading):

@@ -42,13 +42,20 @@ AUDIT_COLUMNS = [
 ]
 
 
+def csv_writer(out: Any, columns: Sequence[str]) -> Any:
+    """A CSV writer to ``out`` that has written the header line; ``write(row)`` writes one row
+    (None as an empty cell)."""
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    return lambda row: writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+
+
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     """Rows as CSV text with a header line (UTF-8 text; the caller adds a BOM for Excel if wanted)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    write = csv_writer(buf, columns)
     for row in rows:
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+        write(row)
     return buf.getvalue()
 
 

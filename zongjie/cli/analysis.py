@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import sys
 import unicodedata
@@ -247,20 +246,19 @@ def _output(output: str | None) -> Iterator[Any]:
 
 def _stream_audit(pairs: Iterable[dict[str, Any]], fmt: str, out: Any) -> None:
     """Audit pairs written one at a time, as ``to_json``, ``to_csv`` or ``audit_table`` would write them all."""
-    from zongjie.analysis.export import AUDIT_COLUMNS, audit_rows
+    from zongjie.analysis.export import AUDIT_COLUMNS, audit_rows, csv_writer
 
-    counts = {s: 0 for s in ("met", "not_met", "partly", "no_evidence")}
+    counts = {s: 0 for s in _STATUSES}
     n = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(AUDIT_COLUMNS), extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
+        write_row = csv_writer(out, AUDIT_COLUMNS)
     for p in pairs:
         if fmt == "json":
             item = json.dumps(p, ensure_ascii=False, indent=2).replace("\n", "\n    ")
             out.write(('{\n  "pairs": [\n    ' if n == 0 else ",\n    ") + item)
         elif fmt == "csv":
             (row,) = audit_rows([p])
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in AUDIT_COLUMNS})
+            write_row(row)
         else:
             out.write(audit_table([p], counts=False))
         counts[p["status"]] = counts.get(p["status"], 0) + 1
@@ -268,8 +266,7 @@ def _stream_audit(pairs: Iterable[dict[str, Any]], fmt: str, out: Any) -> None:
     if fmt == "json":
         out.write('{\n  "pairs": []\n}\n' if n == 0 else "\n  ]\n}\n")
     elif fmt == "table":
-        out.write((f"{n} targets: " + ", ".join(f"{c} {s}" for s, c in counts.items()) + "\n") if n
-                  else "no targets found\n")
+        out.write(_counts_line(n, counts) + "\n" if n else "no targets found\n")
 
 
 def audit_table(pairs: list[dict[str, Any]], *, counts: bool = True) -> str:
@@ -298,10 +295,16 @@ def audit_table(pairs: list[dict[str, Any]], *, counts: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+_STATUSES = ("met", "not_met", "partly", "no_evidence")
+
+
 def status_counts(pairs: list[dict[str, Any]]) -> str:
     """``12 targets: 5 met, 2 not_met, 0 partly, 5 no_evidence``."""
-    counts = {s: sum(p["status"] == s for p in pairs) for s in ("met", "not_met", "partly", "no_evidence")}
-    return f"{len(pairs)} targets: " + ", ".join(f"{n} {s}" for s, n in counts.items())
+    return _counts_line(len(pairs), {s: sum(p["status"] == s for p in pairs) for s in _STATUSES})
+
+
+def _counts_line(n: int, counts: dict[str, int]) -> str:
+    return f"{n} targets: " + ", ".join(f"{c} {s}" for s, c in counts.items())
 
 
 def save_audit_tables(db: str, *, quiet: bool = False, changed: bool = True) -> None:

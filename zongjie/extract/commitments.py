@@ -29,13 +29,6 @@ RULE_PLAN = "commitment.plan_clause.v1"
 RULE_MARKER = "commitment.future_marker.v1"
 
 
-
-_DATE_ONLY = re.compile(r"(?:(?:19|20)\d{2}|[一二三四五六七八九〇零]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日")
-_SIGNATURE = re.compile(r"(?:[xX×*]{1,4}|[\u4e00-\u9fa5]{2,8})?(?:省|市|区|县|镇|乡)?[\u4e00-\u9fa5]{0,12}"
-                        r"(?:局|委员会|委|厅|办公室|中心|院|所|站|人民政府|政府)")
-_ANNOUNCES = re.compile(r"(?:汇报|报告|总结|介绍|说明|安排)如下[:：]?$|批评指正|请予审议|请审议"
-                        r"|以下[^，,。；;]{0,8}(?:工作|方面|几点|几项|几件事)[:：]?$")
-
 @dataclass(frozen=True)
 class _Rules:
     """The patterns of rules/commitments.yaml, compiled (one field per part, and the future marker)."""
@@ -56,6 +49,9 @@ class _Rules:
     plans_follow: re.Pattern[str]
     judgement: re.Pattern[str]
     done: re.Pattern[str]
+    date_only: re.Pattern[str]
+    signature: re.Pattern[str]
+    announces: re.Pattern[str]
     future: re.Pattern[str]
 
 
@@ -303,7 +299,8 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 continue
             if in_heading and c.start < section.heading_end and not _checkable(body):
                 continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
-            if _DATE_ONLY.fullmatch(body.strip()) or _ANNOUNCES.search(body) or _SIGNATURE.fullmatch(body.strip()):
+            if _rules().date_only.fullmatch(body.strip()) or _rules().announces.search(body) \
+                    or _rules().signature.fullmatch(body.strip()):
                 continue  # 2022年7月12日, XX市卫生和计划生育委员会 (a signature); 现将…汇报如下 (what follows is the report)
             strength = "hard" if _rules().hard.search(body) else "soft" if _rules().soft.search(body) else \
                 "planned" if _rules().planned.search(body) else None

@@ -429,7 +429,11 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     done = _rules().completion.search(near) if q.unit in ("%", "个百分点", "百分点") else None
     if done and (last is None or last.start() >= done.start()):
         return RULE_KIND_COMPLETION  # 完成目标任务数的72%: how much of the goal was done
-    if (goal := _rules().goal_named.search(near)) and not (q.unit == "%" and re.search(r"(?:完成|占|达到?)$", near[:goal.start()])):
+    # a % after 完成/占/达…the goal is the share done (完成了市下达的任务95%), unless the
+    # goal's size stands in brackets after it (完成区下达年度目标任务（35%）的103.7%)
+    if (goal := _rules().goal_named.search(near)) and not (
+            q.unit == "%" and not goal.group(0).endswith(("（", "("))
+            and re.search(r"(?:完成|占|(?<!下)达到?)了?[^，,；;。完占达]{0,8}$", near[:goal.start()])):
         return RULE_KIND_GOAL_NAMED  # 为年度任务1.5万人, 完成年度目标任务（40万人）, 省定目标（65%）
     if not last and _rules().goal_after.match(doc.text, q.end, sentence.end):
         return RULE_KIND_GOAL_AFTER  # 省定50%的目标; 剩余1所年底前完成主体工程

@@ -42,6 +42,12 @@ def docs_of(name):
         pytest.param("本文档由用户上传,仅供学习交流,如有侵权请联系删除", id="disclaimer"),
         pytest.param("相关文档:医院年度工作总结 | 三级医院创建工作汇报", id="related-docs"),
         pytest.param("【打印本页】 【关闭窗口】", id="print-close"),
+        pytest.param("【打印本页】\u3000【关闭窗口】\u3000【返回顶部】", id="print-close-top"),
+        pytest.param("主办：柳溪区人民政府办公室　承办：柳溪区信息中心", id="portal-owner"),
+        pytest.param("网站标识码：4311000036　　联系电话：0735-2218760", id="portal-code"),
+        pytest.param("第6页 / 共6页", id="page-count"),
+        pytest.param("推荐阅读：2018年乡镇爱国卫生月活动总结 | 2019年爱国卫生工作计划范文", id="recommended-links"),
+        pytest.param("时间：2019-01-09 10:26:41　来源：网友投稿　作者：佚名", id="page-date-and-source"),
         pytest.param("下载本文  |  上一篇：2023年区卫生监督所工作总结  下一篇：疾控中心2024年上半年工作总结", id="prev-next"),
     ],
 )
@@ -57,6 +63,7 @@ def test_furniture_line(line):
         pytest.param("及时下载更新疫情直报系统,确保数据准确。", id="mentions-download"),
         pytest.param("主要工作", id="short-heading"),
         pytest.param("时间：2023年5月至10月，地点：各乡镇卫生院", id="schedule-line"),
+        pytest.param("推荐阅读：要点如下，一是抓学习，二是抓落实。", id="a-sentence-after-a-label"),
     ],
 )
 def test_not_furniture(line):
@@ -322,3 +329,23 @@ def test_a_labelled_teaser_goes_alone_and_articles_stay_apart():
     assert [d.article for d in docs] == ["第1篇 XX县疾控中心2016年工作总结 1800字", "第2篇 2016年县妇幼保健院上半年工作总结 1200字"]
     assert "相关阅读" not in docs[0].text
     assert docs[1].text.endswith("大家都说……")  # an author's own ellipsis stays
+
+
+def test_a_page_of_two_signed_articles_is_split_at_the_second_title():
+    """No 第N篇 headings: the first article's signature, then the next one's title, is the seam."""
+    body = "今年全区新建公厕12座，改造农贸市场5个，病媒生物密度控制在C级以内。" * 9
+    text = ("首页 > 范文大全 > 工作总结\n某区卫计局2018年工作总结（两篇）\n"
+            "某区卫计局2018年爱国卫生工作总结\n" + body + "\n某区卫生和计划生育局（区爱卫办）\n2018年12月20日\n"
+            "推荐阅读：2018年乡镇爱国卫生月活动总结 | 2019年爱国卫生工作计划范文\n"
+            "某区卫计局2018年医政工作总结及2019年工作计划\n" + body + "\n某区卫生和计划生育局医政科\n2018年12月28日\n"
+            "上一篇：2018年卫生监督工作总结\n相关推荐：社区卫生服务中心2018年工作总结 | 区卫计局2019年工作要点\n")
+    docs = clean_text(text)
+    assert [d.article for d in docs] == ["某区卫计局2018年爱国卫生工作总结", "某区卫计局2018年医政工作总结及2019年工作计划"]
+    assert docs[0].text.endswith("2018年12月20日") and docs[1].text.endswith("2018年12月28日")
+    assert "推荐阅读" not in docs[0].text + docs[1].text
+
+
+def test_a_signature_with_a_closing_line_after_it_stays_one_article():
+    """A title-like line after the signature with no article after it (附：…计划) is no second article."""
+    text = "某县卫生局2014年工作总结\n今年新建村卫生室20所。\n某县卫生局\n2014年12月20日\n附：2015年工作计划另行印发"
+    assert len(clean_text(text)) == 1

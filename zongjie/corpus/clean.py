@@ -10,6 +10,7 @@ character of the clean text, the position it came from.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,14 +25,17 @@ _FURNITURE_LINE = re.compile(
         (?:当前位置|您的位置|你的位置|所在位置|位置)\s*[:：].{0,80}
       | [^。，,；;]{0,40}(?:\s*[>»›]\s*[^。，,；;>]{1,20}){2,}            # breadcrumb a > b > c
       | (?:发布时间|发布日期|更新时间|发表时间|日期|来源|作者|编辑|责任编辑|浏览次数|阅读次数|点击数|热度|查看人数|查看|字号|字体)\s*[:：].{0,80}
-      | 时间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?           # 时间：2026-02-02, a page's date alone
+      | 时间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s.{0,80})?                          # 时间：2026-02-02 10:26 来源：…
       | \d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\|.{0,80}   # 2011-11-23 13:50| 发布者: vv7| 查看: 384
       | .{0,30}(?:上一篇|下一篇|上一条|下一条)\s*[:：].{0,80}                  # 下载本文 | 上一篇：… 下一篇：…
       | 摘要\s*[:：].*                                                     # a portal's excerpt of the opening
       | [【\[]?(?:本文)?标签[】\]]?\s*[:：]?.{0,60}                          # 【本文标签】工作总结 疾控中心
       | .{0,30}(?:本文档由|仅供学习交流|如有侵权|侵权请联系).{0,60}            # a document site's disclaimer
       | 相关文档\s*[:：].{0,100}
-      | (?:\s*[【\[](?:打印本页|关闭窗口|打印|关闭|收藏|返回)[】\]])+\s*           # 【打印本页】 【关闭窗口】
+      | (?:\s*[【\[](?:打印本页|关闭窗口|打印|关闭|收藏|返回顶部|返回)[】\]])+\s*   # 【打印本页】 【关闭窗口】
+      | (?:主办|承办|协办|主管|网站标识码|网站识别码)(?:单位)?\s*[:：].{0,80}              # a portal's footer
+      | 第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页                                    # 第6页 / 共6页
+      | [【\[]?(?:推荐阅读|相关阅读|延伸阅读|相关推荐|相关文章|相关链接|相关信息|猜你喜欢|热门推荐)[】\]]?\s*[:：]\s*(?:[^|｜]{1,40}[|｜]){1,}[^|｜]{1,40}   # 推荐阅读：a | b | c
       | 《[^《》]{1,80}\.(?:docx?|wps|pdf|txt)》
       | .{0,20}(?:点击下载|免费下载|下载文档|文档下载|下载本文|免费预览已结束|剩余\d*.{0,6}未读|继续阅读|阅读全文|查看全文|展开全文|方便收藏和打印).{0,30}
       | (?:推荐度|相关范文|最新加入范文|分类查询入口|一键复制|上一篇|下一篇|返回顶部|返回首页|返回列表|找回密码|注册|登录|手机版|关闭窗口|打印本页|打印此页|收藏本站|设为首页|加入收藏|分享到|微信扫一扫|扫一扫|Baidu|栏目|鲜花|握手|雷人|鸡蛋|路过|顶|踩|举报)\s*[:：]?.{0,12}
@@ -49,7 +53,7 @@ _FURNITURE_LINE = re.compile(
 _TRAILING_PAGER = re.compile(r"共\s*\d+\s*页\s*[,，]?\s*当前第\s*\d+\s*页[\d<>\s上下一页首尾]*$")
 
 # Lines after which the rest of a page is site appendix, not document.
-_TAIL_MARKER = re.compile(r"(?:的延伸内容|延伸阅读|相关阅读|相关文章|相关推荐|猜你喜欢|热门推荐|相关范文|最新加入范文)")
+_TAIL_MARKER = re.compile(r"(?:的延伸内容|延伸阅读|相关阅读|相关文章|相关推荐|相关文档推荐|相关信息|相关链接|推荐阅读|猜你喜欢|热门推荐|相关范文|最新加入范文)")
 
 # A teaser of a related article: an excerpt cut off with an ellipsis; some say so.
 _TEASER_LABEL = re.compile(r"^[【\[]?(?:相关阅读|延伸阅读|相关文章|相关推荐|推荐阅读|猜你喜欢)[】\]]?\s*[:：]")
@@ -116,12 +120,12 @@ def _drop_furniture(lines: list[_Line]) -> list[_Line]:
     seen = 0
     for k, line in enumerate(lines):
         seen += len(line.text)
-        if line.kind != "table_row" and is_furniture(line.text):
-            continue
         if seen > 0.6 * total and len(line.text) < 60 and _TAIL_MARKER.search(line.text):
-            if not any(_ARTICLE_HEAD.match(x.text) for x in lines[k + 1:]):
+            if not _article_follows(lines, k + 1):
                 break
             continue  # a teaser between two articles of one page: the next article follows
+        if line.kind != "table_row" and is_furniture(line.text):
+            continue
         pager = _TRAILING_PAGER.search(line.text)
         if pager:
             line.text = line.text[: pager.start()].rstrip()
@@ -129,6 +133,15 @@ def _drop_furniture(lines: list[_Line]) -> list[_Line]:
                 continue
         kept.append(line)
     return _drop_masthead(_drop_teasers(kept))
+
+
+def _article_follows(lines: list[_Line], k: int) -> bool:
+    """Whether another article of the page starts at or after line ``k``: a 第N篇 heading,
+    or a title (after furniture) with a whole article's text below it."""
+    if any(_ARTICLE_HEAD.match(x.text) for x in lines[k:]):
+        return True
+    rest = [x for x in lines[k:] if not is_furniture(x.text)]
+    return bool(rest) and _is_title(rest[0].text) and sum(len(x.text) for x in rest[1:]) >= _NEXT_ARTICLE_MIN
 
 
 def _drop_teasers(lines: list[_Line]) -> list[_Line]:
@@ -188,6 +201,41 @@ def _split_articles(lines: list[_Line]) -> list[tuple[str | None, list[_Line]]]:
     return parts
 
 
+# A signature's date line: 2018年12月20日, 二〇一二年一月九日
+_SIGNATURE_DATE = re.compile(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$")
+_NEXT_ARTICLE_MIN = 300  # characters of text after a new title, for it to be an article and not a closing line
+
+
+def _is_title(text: str) -> bool:
+    """A line that reads as a document's title: short, no sentence, names a kind of document."""
+    return len(text) <= 60 and not re.search(r"[。，,；;：:]", text) and bool(_TITLE_WORDS.search(text))
+
+
+def _split_at_signatures(article: str | None, lines: list[_Line]) -> list[tuple[str | None, list[_Line]]]:
+    """Split where an article ends on its signature and another starts on its own title.
+
+    A page of several articles without 第N篇 headings (a bureau's 爱国卫生 summary,
+    then its 医政 summary) shows the seam as a signature (the body's name, a
+    date line) followed at once by a title line and a whole article's text.
+    """
+    cuts = [i + 1 for i in range(1, len(lines) - 1)
+            if _SIGNATURE_DATE.match(lines[i].text) and len(lines[i - 1].text) <= 30
+            and "。" not in lines[i - 1].text and _is_title(lines[i + 1].text)
+            and sum(len(x.text) for x in lines[i + 2:]) >= _NEXT_ARTICLE_MIN]
+    if not cuts:
+        return [(article, lines)]
+    parts: list[tuple[str | None, list[_Line]]] = []
+    for a, b in zip([0, *cuts], [*cuts, len(lines)], strict=True):
+        part = lines[a:b]
+        heading = article if a == 0 else part[0].text
+        if a == 0 and article is None:
+            # the last of the titles the page opens on: the page's own, then the first article's
+            titles = list(itertools.takewhile(lambda x: _is_title(x.text), part[:4]))
+            heading = titles[-1].text if titles else None
+        parts.append((heading, part))
+    return parts
+
+
 def article_title(heading: str) -> str:
     """The title inside an article heading: 第3篇 X 2400字 → X."""
     m = _ARTICLE_HEAD.match(heading)
@@ -235,10 +283,11 @@ def clean(raw: RawDocument) -> Iterator[Document]:
     """
     raw_text, lines = _lines(raw)
     lines = _drop_furniture(lines)
-    for article, part in _split_articles(lines):
-        doc = _assemble(raw, raw_text, article, part)
-        if doc.text.strip():
-            yield doc
+    for article, whole in _split_articles(lines):
+        for heading, part in _split_at_signatures(article, whole):
+            doc = _assemble(raw, raw_text, heading, part)
+            if doc.text.strip():
+                yield doc
 
 
 def clean_text(text: str, source: str = "<text>") -> list[Document]:

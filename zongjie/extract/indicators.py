@@ -251,6 +251,8 @@ def right_name(text: str, end: int, limit: int, cut: Words | None = None, unit: 
     window = text[end:stop]
     if window[:1] in "(（":
         return "", end  # (其中省级卫生村14个): an aside, not the name
+    if re.match(r"[xX]{2,4}|[×*＊]|[xX][%％个家人例处所名次项]", window):
+        return "", end  # 9种XX例: a blanked-out count follows, not a name (X光机 is one)
     # 1920名|80周岁以上老人: an age that bounds the people counted belongs to their name
     age = re.match(r"\d{1,3}(?:周岁|岁)(?:及以上|以上|及以下|以下)?", window)
     phrase = age.group(0) if age else ""

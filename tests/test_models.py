@@ -212,6 +212,19 @@ def test_revise_keeps_a_figure_whose_own_name_is_a_goal():
     assert next(i for i in indicators if i.value == 95000).kind == "target"
 
 
+def test_revise_keeps_a_plan_figure_with_the_result_beside_it():
+    """全年计划完成…4.2万人，实际完成3.96万人: the plan's figure, though the sentence reports the result."""
+    from zongjie.extract.pipeline import extract
+
+    doc = read_text("2024年卫健委工作总结\n一、主要工作\n全年计划完成适龄妇女“两癌”筛查4.2万人，"
+                    "实际完成3.96万人，完成年度任务的94.3%。")[0]
+    facts = extract(doc, entities=False, models=False)
+    assert next(i for i in facts.indicators if i.value == 42000).kind == "target"
+    indicators, _ = roles.revise(doc, facts.indicators, list(facts.commitments), model=_Says("achievement"))
+    assert next(i for i in indicators if i.value == 42000).kind == "target"
+    assert next(i for i in indicators if i.value == 39600).kind == "actual"
+
+
 @pytest.mark.slow
 def test_overrule_thresholds_are_the_cross_validated_ones():
     """NOT_FORWARD and ACHIEVED come from 5-fold cross-validation on the labelled

@@ -218,10 +218,15 @@ _GOAL_NOUN = re.compile(r"任务|目标|计划|指标")
 _STRONG_FUTURE = re.compile(r"力争|力求|将|拟|明年|下半年|年底前|到20\d{2}年")
 
 
+# the result reported right after a figure: 实际完成, 实际新增… (what the plan figure before it is measured by)
+_PLAN_THEN_ACTUAL = re.compile(r"^[^，,]{0,6}[，,]\s*实际")
+
+
 def _goal_however_reported(doc, indicator) -> bool:
     """Whether a target stays one whatever its sentence reports: its name is a goal
-    (年度目标任务数（9.5万人次）), or its own clause says the future in its grammar
-    (…建成率82.6%,力争年底达到100%)."""
+    (年度目标任务数（9.5万人次）), its own clause says the future in its grammar
+    (…建成率82.6%,力争年底达到100%), or the next clause gives the result beside it
+    (全年计划完成…4.2万人，实际完成3.96万人)."""
     from zongjie.extract import indicators as indicator_rules
 
     name = indicator.name or ""
@@ -229,8 +234,11 @@ def _goal_however_reported(doc, indicator) -> bool:
         return True
     if indicator.sentence is None:
         return False
-    lead = doc.text[doc.sentences[indicator.sentence].start:indicator.start]
-    return bool(_STRONG_FUTURE.search(re.split(r"[，,；;。]", lead)[-1]))
+    sentence = doc.sentences[indicator.sentence]
+    lead = doc.text[sentence.start:indicator.start]
+    # 计划完成…4.2万人，实际完成3.96万人: the result set beside it says this one is the plan
+    follow = re.split(r"[；;。]", doc.text[indicator.end:sentence.end])[0]
+    return bool(_STRONG_FUTURE.search(re.split(r"[，,；;。]", lead)[-1])) or bool(_PLAN_THEN_ACTUAL.search(follow))
 
 
 def genre_of(example: Example) -> str:

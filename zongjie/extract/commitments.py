@@ -38,6 +38,7 @@ class _Rules:
     marker_prefix: re.Pattern[str]
     lead_in: re.Pattern[str]
     retrospective: re.Pattern[str]
+    result_follows: re.Pattern[str]
     hard: re.Pattern[str]
     soft: re.Pattern[str]
     planned: re.Pattern[str]
@@ -291,7 +292,8 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
         # 现提出以下几点打算：一是…；二是…: what follows the colon is planned
         m = _rules().plans_follow.search(text, sentence.start, sentence.end)
         listed = m.end() if m else None
-        for c in _units(text, sentence.start, sentence.end):
+        units = list(_units(text, sentence.start, sentence.end))
+        for k, c in enumerate(units):
             body = text[c.start:c.end]
             if len(body) < 4:
                 continue
@@ -309,7 +311,8 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
             if in_plan:
                 rule = RULE_PLAN
             elif (_future(doc, section, body) or (listed is not None and c.start >= listed)) \
-                    and not _rules().retrospective.search(body):
+                    and not _rules().retrospective.search(body) \
+                    and not (k + 1 < len(units) and _rules().result_follows.match(text, units[k + 1].start, units[k + 1].end)):
                 rule = RULE_MARKER
             else:
                 continue

@@ -91,8 +91,8 @@ def _compiled() -> _Compiled:
     )
 
 
-def _clause_before(text: str, pos: int) -> str:
-    left = text[max(0, pos - _WINDOW):pos]
+def _clause_before(text: str, pos: int, window: int = _WINDOW) -> str:
+    left = text[max(0, pos - window):pos]
     parts = _CLAUSE_BREAK.split(left)
     return parts[-1]
 
@@ -231,7 +231,10 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
         unit += per
     if unit == "元" and c.per_head.search(before):
         unit = "元/人"
-    elif unit and unit != "%" and (per := c.per_unit.search(before)) and (per.group(1) or per.group(2)) != unit:
+    elif unit and unit not in ("%", "人", "人次", "岁") and "/" not in unit and re.search(r"人均[^,，。;；:：、和及与]{0,10}$", before):
+        unit = f"{unit}/人"  # 人均监管对象80余家 → 家/人
+    elif unit and unit != "%" and (per := c.per_unit.search(_clause_before(text, m.start(), 24))) \
+            and (per.group(1) or per.group(2)) != unit:
         unit = f"{unit}/{per.group(1) or per.group(2)}"  # 平均每所不足6人 → 人/所, 次均费用56.8元 → 元/次
     if rule.options.get("require_unit_neighbours"):
         unit = None  # filled from the list's neighbours by find_quantities

@@ -46,6 +46,14 @@ def docs_of(name):
         pytest.param("主办：柳溪区人民政府办公室　承办：柳溪区信息中心", id="portal-owner"),
         pytest.param("网站标识码：4311000036　　联系电话：0735-2218760", id="portal-code"),
         pytest.param("第6页 / 共6页", id="page-count"),
+        pytest.param("【打印本页】 【关闭窗口】 【收藏本页】", id="bracketed-buttons"),
+        pytest.param("清风文秘论坛 » 公文写作交流区 » 工作总结 » 宁川县卫生局2009年新农合工作总结及2010年工作计划", id="long-breadcrumb"),
+        pytest.param("设为首页 | 收藏本站 | 登录 | 注册 | 帮助", id="link-bar"),
+        pytest.param("发表于 2010-1-14 09:37 | 只看该作者 | 字体: 大 中 小", id="forum-post-header"),
+        pytest.param("回复 引用 TOP", id="forum-post-end"),
+        pytest.param("本帖最后由 清风小编 于 2010-1-16 21:15 编辑", id="forum-edited"),
+        pytest.param("xiaolin1986", id="forum-handle"),
+        pytest.param("沙发", id="forum-floor"),
         pytest.param("推荐阅读：2018年乡镇爱国卫生月活动总结 | 2019年爱国卫生工作计划范文", id="recommended-links"),
         pytest.param("时间：2019-01-09 10:26:41　来源：网友投稿　作者：佚名", id="page-date-and-source"),
         pytest.param("下载本文  |  上一篇：2023年区卫生监督所工作总结  下一篇：疾控中心2024年上半年工作总结", id="prev-next"),
@@ -63,6 +71,7 @@ def test_furniture_line(line):
         pytest.param("及时下载更新疫情直报系统,确保数据准确。", id="mentions-download"),
         pytest.param("主要工作", id="short-heading"),
         pytest.param("时间：2023年5月至10月，地点：各乡镇卫生院", id="schedule-line"),
+        pytest.param("HIV抗体检测", id="latin-and-chinese"),
         pytest.param("推荐阅读：要点如下，一是抓学习，二是抓落实。", id="a-sentence-after-a-label"),
     ],
 )
@@ -134,6 +143,10 @@ def test_normalize(raw, clean):
         pytest.param("二〇一九年第一季度工作汇报\n……", "二〇一九年第一季度工作汇报", 2019, False, "Q1", "report", id="chinese-year-quarter"),
         pytest.param("市卫生局“三好一满意”活动阶段性工作总结\n按照《2011年工作要点》……《2011年方案》……", "市卫生局“三好一满意”活动阶段性工作总结", 2011, False, "other", "summary", id="year-from-body"),
         pytest.param("全区卫生服务工作总结范文\n今年……", "全区卫生服务工作总结", None, False, "FY", "summary", id="no-year-site-suffix"),
+        pytest.param("镇健康扶贫工作情况汇报\n今年以来，我镇……\n白岩镇人民政府\n2019年11月13日", "镇健康扶贫工作情况汇报", 2019, False, "FY", "report",
+                     id="year-from-signature"),
+        pytest.param("镇卫生院工作总结\n今年以来……\n某镇卫生院\n2020年1月8日", "镇卫生院工作总结", None, False, "FY", "summary",
+                     id="january-signature-proves-nothing"),
         pytest.param("第十二届全国人民代表大会第三次会议关于政府工作报告的决议\n第十二届全国人民代表大会第三次会议听取和审议了……",
                      "第十二届全国人民代表大会第三次会议关于政府工作报告的决议", 2015, False, "FY", "other", id="npc-resolution"),
         pytest.param("政府工作报告\n在第一届全国人民代表大会第一次会议上\n……", "政府工作报告", 1954, False, "FY", "report",
@@ -351,3 +364,22 @@ def test_a_signature_with_a_closing_line_after_it_stays_one_article():
     """A title-like line after the signature with no article after it (附：…计划) is no second article."""
     text = "某县卫生局2014年工作总结\n今年新建村卫生室20所。\n某县卫生局\n2014年12月20日\n附：2015年工作计划另行印发"
     assert len(clean_text(text)) == 1
+
+
+def test_a_forum_thread_keeps_its_first_post_and_drops_the_replies():
+    body = "2009年，全县参合农民38.6万人，参合率96.2%，筹资总额3860万元。" * 8
+    text = ("清风文秘论坛 » 公文写作交流区 » 工作总结 » 宁川县卫生局2009年新农合工作总结\n 设为首页 | 收藏本站 | 登录\n"
+            " ws_2008\n 楼主\n 发表于 2010-1-14 09:37 | 只看该作者 | 字体: 大 中 小\n"
+            "宁川县卫生局2009年新农合工作总结\n" + body + "\n宁川县卫生局\n二〇〇九年十二月二十八日\n"
+            " 回复 引用 TOP\n xiaolin1986\n 沙发\n 发表于 2010-1-14 11:02 | 只看该作者\n"
+            " 写得很全面，数据也详细，收藏了，谢谢楼主分享！我们县门诊统筹今年也要全面铺开了。\n 回复 引用 TOP\n")
+    (doc,) = clean_text(text)
+    assert doc.text.startswith("宁川县卫生局2009年新农合工作总结\n")
+    assert doc.text.endswith("二〇〇九年十二月二十八日")
+
+
+def test_a_wikisource_copy_loses_its_licence_box():
+    body = "过去一年，国内生产总值增长5%，城镇新增就业1256万人。" * 10
+    text = "2025年政府工作报告\n" + body + "\n本作品是中华人民共和国的\n法律\n、\n法规\n，国家机关的决议……属于\n公有领域\n。\nPublic domain\nfalse"
+    (doc,) = clean_text(text)
+    assert doc.text.endswith("1256万人。")

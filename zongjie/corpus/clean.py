@@ -23,7 +23,8 @@ from zongjie.corpus.normalize import normalize
 _FURNITURE_LINE = re.compile(
     r"""^(?:
         (?:当前位置|您的位置|你的位置|所在位置|位置)\s*[:：].{0,80}
-      | [^。，,；;]{0,40}(?:\s*[>»›]\s*[^。，,；;>]{1,20}){2,}            # breadcrumb a > b > c
+      | [^。，,；;]{0,40}(?:\s*[>»›]\s*[^。，,；;>»›]{1,20}){1,}\s*[>»›]\s*[^。，,；;>»›]{1,60}   # breadcrumb a > b > c
+      | (?:[^|｜。，,；;]{1,8}[|｜]){2,}[^|｜。，,；;]{1,8}                          # a bar of links: 设为首页 | 收藏本站 | 登录
       | (?:发布时间|发布日期|更新时间|发表时间|日期|来源|作者|编辑|责任编辑|浏览次数|阅读次数|点击数|热度|查看人数|查看|字号|字体)\s*[:：].{0,80}
       | 时间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s.{0,80})?                          # 时间：2026-02-02 10:26 来源：…
       | \d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\|.{0,80}   # 2011-11-23 13:50| 发布者: vv7| 查看: 384
@@ -32,7 +33,15 @@ _FURNITURE_LINE = re.compile(
       | [【\[]?(?:本文)?标签[】\]]?\s*[:：]?.{0,60}                          # 【本文标签】工作总结 疾控中心
       | .{0,30}(?:本文档由|仅供学习交流|如有侵权|侵权请联系).{0,60}            # a document site's disclaimer
       | 相关文档\s*[:：].{0,100}
-      | (?:\s*[【\[](?:打印本页|关闭窗口|打印|关闭|收藏|返回顶部|返回)[】\]])+\s*   # 【打印本页】 【关闭窗口】
+      | (?:\s*[【\[][^【】\[\]]{1,6}[】\]]){2,}\s*                                # 【打印本页】 【关闭窗口】 【收藏本页】
+      | [【\[](?:打印本页|关闭窗口|打印|关闭|收藏|收藏本页|返回顶部|返回)[】\]]
+      | 发表于\s*\d{4}-\d{1,2}-\d{1,2}.{0,60}                                      # a forum post's header (Discuz)
+      | (?:楼主|沙发|板凳|地板|\d{1,4}\s*[#楼])
+      | 回复\s*引用(?:\s*TOP)?|TOP
+      | 本帖最后由.{0,40}编辑
+      | 上一主题.{0,10}下一主题
+      | 查看\s*[:：]\s*\d+\s*[|｜]\s*回复\s*[:：]\s*\d+
+      | (?=[A-Za-z0-9_\-]*[\d_])[A-Za-z][A-Za-z0-9_\-]{2,20}                          # a user's handle alone on its line (ws_2008)
       | (?:主办|承办|协办|主管|网站标识码|网站识别码)(?:单位)?\s*[:：].{0,80}              # a portal's footer
       | 第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页                                    # 第6页 / 共6页
       | [【\[]?(?:推荐阅读|相关阅读|延伸阅读|相关推荐|相关文章|相关链接|相关信息|猜你喜欢|热门推荐)[】\]]?\s*[:：]\s*(?:[^|｜]{1,40}[|｜]){1,}[^|｜]{1,40}   # 推荐阅读：a | b | c
@@ -53,7 +62,10 @@ _FURNITURE_LINE = re.compile(
 _TRAILING_PAGER = re.compile(r"共\s*\d+\s*页\s*[,，]?\s*当前第\s*\d+\s*页[\d<>\s上下一页首尾]*$")
 
 # Lines after which the rest of a page is site appendix, not document.
-_TAIL_MARKER = re.compile(r"(?:的延伸内容|延伸阅读|相关阅读|相关文章|相关推荐|相关文档推荐|相关信息|相关链接|推荐阅读|猜你喜欢|热门推荐|相关范文|最新加入范文)")
+# the end of a forum post (回复 引用 TOP) or the header of the next (发表于 2010-1-14 11:02 | 只看该作者)
+_FORUM_POST_END = re.compile(r"^(?:回复\s*引用(?:\s*TOP)?|发表于\s*\d{4}-\d{1,2}-\d{1,2}.{0,40}只看该作者.*)$")
+# (本作品是中华人民共和国的…: the licence box a Wikisource copy ends on)
+_TAIL_MARKER = re.compile(r"(?:^本作品是|的延伸内容|延伸阅读|相关阅读|相关文章|相关推荐|相关文档推荐|相关信息|相关链接|推荐阅读|猜你喜欢|热门推荐|相关范文|最新加入范文)")
 
 # A teaser of a related article: an excerpt cut off with an ellipsis; some say so.
 _TEASER_LABEL = re.compile(r"^[【\[]?(?:相关阅读|延伸阅读|相关文章|相关推荐|推荐阅读|猜你喜欢)[】\]]?\s*[:：]")
@@ -120,6 +132,8 @@ def _drop_furniture(lines: list[_Line]) -> list[_Line]:
     seen = 0
     for k, line in enumerate(lines):
         seen += len(line.text)
+        if seen > 0.5 * total and _FORUM_POST_END.match(line.text):
+            break  # the first post of a thread is the document; replies follow
         if seen > 0.6 * total and len(line.text) < 60 and _TAIL_MARKER.search(line.text):
             if not _article_follows(lines, k + 1):
                 break

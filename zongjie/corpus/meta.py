@@ -41,6 +41,7 @@ _ORG = re.compile(
 _CONGRESS = re.compile(r"在(?P<region>[\u4e00-\u9fa5]{2,10}?(?:省|市|自治区))第[一二三四五六七八九十]+届人民代表大会")
 _NATIONAL = re.compile(r"在第[一二三四五六七八九十]+届全国人民代表大会")
 _SPEECH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日在")
+_SIGNED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日")
 # the opening of a work report read without its title (the sentence-aligned CSVs):
 # 现在，我代表国务院，向大会报告政府工作 / 我代表省人民政府，向大会作政府工作报告
 _DELIVERS = re.compile(
@@ -127,6 +128,12 @@ def find_year(title: str | None, doc: Document, hints: dict[str, Any] | None = N
         year, count = years.most_common(1)[0]
         if count >= 2 and count >= 0.6 * sum(years.values()):
             return year, False
+    # the date it was signed (白岩镇人民政府 / 2019年11月13日): the year a 汇报 speaks of, unless
+    # it was signed in January or February, when a year's summary is written after the year
+    tail = doc.text.rstrip().rsplit("\n", 1)[-1].strip()
+    m = _SIGNED.fullmatch(tail)
+    if m and int(m.group(2)) > 2:
+        return int(m.group(1)), False
     return None, False
 
 

@@ -242,6 +242,7 @@ def test_heading_level(line, level):
         ("二、存在困难和问题", "problems"),
         ("三、下半年工作思路", "plan"),
         ("2.改善医疗服务行动计划深入实施", None),  # a programme's name, no plan
+        ("1.人口计划全面完成", None),  # a plan done is a review
         ("二、2019年工作计划", "plan"),
         ("三、2025年政府工作任务", "plan"),
         ("一、2024年工作回顾", "review"),

@@ -52,6 +52,7 @@ class _Rules:
     done: re.Pattern[str]
     date_only: re.Pattern[str]
     signature: re.Pattern[str]
+    doc_name: re.Pattern[str]
     announces: re.Pattern[str]
     future: re.Pattern[str]
 
@@ -77,10 +78,10 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
     pieces: list[_Clause] = []
     pos = start
     for m in _rules().clause_end.finditer(text, start, end):
-        pieces.append(_Clause(pos, m.start()))
+        pieces.extend(_split_goals(text, pos, m.start()))
         pos = m.end()
     if pos < end:
-        pieces.append(_Clause(pos, end))
+        pieces.extend(_split_goals(text, pos, end))
     out: list[_Clause] = []
     pending: int | None = None
     for c in pieces:
@@ -93,7 +94,8 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
         if e - s <= 0:
             continue
         body = text[s:e]
-        if pending is None and (len(body) <= 3 or _rules().lead_in.match(body)):
+        # (以乡镇为单位…接种率保持在95%以上 names a level: a clause of its own, no lead-in)
+        if pending is None and (len(body) <= 3 or (_rules().lead_in.match(body) and not _GOAL_LEVEL.search(body))):
             pending = s
             continue
         out.append(_Clause(pending if pending is not None else s, e))
@@ -101,6 +103,23 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
     if pending is not None:  # a lead-in with nothing after it is a clause after all
         out.append(_Clause(pending, pieces[-1].end))
     return out
+
+
+# a level a goal names: 达到90%, 保持在95%以上, 控制在13‰以内
+_GOAL_LEVEL = re.compile(r"(?:达到|保持在|稳定在|控制在|提高到|提升到|降至|降到|不低于|不少于)[^、，,；;]{0,3}\d")
+
+
+def _split_goals(text: str, start: int, end: int) -> list[_Clause]:
+    """A clause that lists two goals with their levels (力争…管理率达到70%、…签约率达到80%以上)
+    is two clauses: each is a promise a later report can confirm on its own."""
+    parts, pos = [], start
+    for m in re.finditer("、", text[start:end]):
+        cut = start + m.start()
+        if _GOAL_LEVEL.search(text, pos, cut) and _GOAL_LEVEL.search(text, cut + 1, end):
+            parts.append(_Clause(pos, cut))
+            pos = cut + 1
+    parts.append(_Clause(pos, end))
+    return parts
 
 
 def _concrete(text: str) -> bool:
@@ -293,6 +312,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
         m = _rules().plans_follow.search(text, sentence.start, sentence.end)
         listed = m.end() if m else None
         units = list(_units(text, sentence.start, sentence.end))
+        marked_until = -1  # where the last commitment under a marker ended: a goal listed after it with 、 shares its marker
         for k, c in enumerate(units):
             body = text[c.start:c.end]
             if len(body) < 4:
@@ -302,7 +322,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
             if in_heading and c.start < section.heading_end and not _checkable(body):
                 continue  # a heading that names a field of work (（三）全面实施公立医院改革), not a promise
             if _rules().date_only.fullmatch(body.strip()) or _rules().announces.search(body) \
-                    or _rules().signature.fullmatch(body.strip()):
+                    or _rules().signature.fullmatch(body.strip()) or _rules().doc_name.fullmatch(body.strip()):
                 continue  # 2022年7月12日, XX市卫生和计划生育委员会 (a signature); 现将…汇报如下 (what follows is the report)
             strength = "hard" if _rules().hard.search(body) else "soft" if _rules().soft.search(body) else \
                 "planned" if _rules().planned.search(body) else None
@@ -310,10 +330,12 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
                 continue  # 保持良好势头，是做好各项工作的基础; 党的十六大提出了…: said of the plan, not planned
             if in_plan:
                 rule = RULE_PLAN
-            elif (_future(doc, section, body) or (listed is not None and c.start >= listed)) \
+            elif (_future(doc, section, body) or (listed is not None and c.start >= listed)
+                  or (c.start == marked_until + 1 and text[marked_until] == "、")) \
                     and not _rules().retrospective.search(body) \
                     and not (k + 1 < len(units) and _rules().result_follows.match(text, units[k + 1].start, units[k + 1].end)):
                 rule = RULE_MARKER
+                marked_until = c.end
             else:
                 continue
             deadline, has_time = _deadline(body, doc, next_year)

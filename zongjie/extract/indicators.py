@@ -369,6 +369,8 @@ def _goal_word(doc: Document, near: str) -> re.Match[str] | None:
         year = re.match(r"[到至]((?:19|20)\d{2})年", m.group(0))
         if year and doc.meta.year is not None and int(year.group(1)) < doc.meta.year:
             continue
+        if year and re.search(r"[\d日月年号]$", near[:m.start()]):
+            continue  # 2014年11月1日至2015年10月31日: the end of a span of dates, no deadline
         last = m
     return last
 

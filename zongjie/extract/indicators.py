@@ -42,6 +42,7 @@ RULE_KIND_ASSIGNED = "indicator.kind_assigned_task.v1"
 RULE_KIND_COMPLETION = "indicator.kind_completion_ratio.v1"
 RULE_KIND_GOAL_AFTER = "indicator.kind_goal_after.v1"
 RULE_KIND_GOAL_NAMED = "indicator.kind_goal_named.v1"
+RULE_KIND_GOAL_LIST = "indicator.kind_goal_list.v1"
 RULE_ELIDED = "indicator.name_elided_subject.v1"
 RULE_PER_HEAD = "indicator.suspect_per_head.v1"
 RULE_SCOPE = "indicator.name_other_level.v1"
@@ -84,6 +85,8 @@ class _Rules:
     completion: re.Pattern[str]
     goal_after: re.Pattern[str]
     goal_named: re.Pattern[str]
+    goal_list: re.Pattern[str]
+    goal_list_unless: re.Pattern[str]
     assigned_object: re.Pattern[str]
     assigned_reach: int
     assigned_unless: re.Pattern[str]
@@ -132,6 +135,7 @@ def _rules() -> _Rules:
         estimate_unless=re.compile(rs.by_id(RULE_KIND_ESTIMATE).options["unless"]),
         past_clause=regex(RULE_KIND_PAST), assigned=regex(RULE_KIND_ASSIGNED), completion=regex(RULE_KIND_COMPLETION),
         goal_after=regex(RULE_KIND_GOAL_AFTER), goal_named=regex(RULE_KIND_GOAL_NAMED),
+        goal_list=regex(RULE_KIND_GOAL_LIST), goal_list_unless=re.compile(rs.by_id(RULE_KIND_GOAL_LIST).options["unless"]),
         assigned_object=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["object"]),
         assigned_reach=int(rs.by_id(RULE_KIND_ASSIGNED).options["object_reach"]),
         assigned_unless=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["unless"]),
@@ -439,6 +443,8 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
             q.unit == "%" and not goal.group(0).endswith(("（", "("))
             and re.search(r"(?:完成|占|(?<!下)达到?)了?[^，,；;。完占达]{0,8}$", near[:goal.start()])):
         return RULE_KIND_GOAL_NAMED  # 为年度任务1.5万人, 完成年度目标任务（40万人）, 省定目标（65%）
+    if _rules().goal_list.search(near) and not _rules().goal_list_unless.search(re.split(r"[，,]", near)[-1]):
+        return RULE_KIND_GOAL_LIST  # 县下达我镇的主要任务是：参保率100%，签约服务率100%
     if not last and _rules().goal_after.match(doc.text, q.end, sentence.end):
         return RULE_KIND_GOAL_AFTER  # 省定50%的目标; 剩余1所年底前完成主体工程
     if last and last.group(0) == "年内" and doc.meta.doc_type == "summary" and doc.meta.period == "FY":
@@ -457,7 +463,8 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
     return RULE_KIND_WORD
 
 
-_TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD, RULE_KIND_ASSIGNED, RULE_KIND_GOAL_AFTER, RULE_KIND_GOAL_NAMED})
+_TARGET_RULES = frozenset({RULE_KIND_PLAN, RULE_KIND_WORD, RULE_KIND_ASSIGNED, RULE_KIND_GOAL_AFTER, RULE_KIND_GOAL_NAMED,
+                           RULE_KIND_GOAL_LIST})
 
 
 def is_target(doc: Document, sentence: Sentence | None, q: Quantity) -> bool:

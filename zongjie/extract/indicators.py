@@ -49,6 +49,7 @@ RULE_SCOPE = "indicator.name_other_level.v1"
 RULE_RIGHT_CLAUSE = "indicator.name_right_clause.v1"
 RULE_FROM_TO = "indicator.name_from_to.v1"
 RULE_FUND = "indicator.name_fund_after.v1"
+RULE_ACTUAL_OF_GOAL = "indicator.name_actual_of_goal.v1"
 RULE_MODIFIER = "indicator.name_shared_modifier.v1"
 RULE_CLAUSE_SUBJECT = "indicator.name_clause_subject.v1"
 
@@ -653,6 +654,26 @@ def _clause_subject(text: str, floor: int, num_start: int) -> tuple[str, int, st
     return subject, start, RULE_CLAUSE_SUBJECT
 
 
+# the result set beside a goal, named by its verb alone: 实际完成, 实际新增, 实际招聘到岗
+_ACTUAL_DONE = re.compile(r"实际(完成|新增|新建|建成|确认|招聘|签约|筛查|检查|发放|培训|落实)(?:到岗)?了?")
+_GOAL_LEAD = re.compile(r"^.*?(?:目标任务|目标|任务数|任务|指标|计划)(?:数)?(?:是|为)")
+_GOAL_TAIL = re.compile(r"(?:年度|全年)?(?:目标任务|目标|任务数|任务|指标|计划)(?:数)?$")
+
+
+def _goal_object(goal_name: str, verb: str) -> str:
+    """What a goal's name says is to be done (下达的目标是新增普惠托位 → 普惠托位 for 新增;
+    业务收入目标 → 业务收入; 计划完成适龄妇女“两癌”筛查 → 适龄妇女“两癌”筛查)."""
+    thing = _GOAL_TAIL.sub("", _GOAL_LEAD.sub("", goal_name))
+    thing = re.sub(r"[省市县区]?(?:下达|确定)$", "", thing)  # 免费孕前优生健康检查市下达(任务)
+    if re.search(r"下达|确定|制定", thing):
+        # 年初县卫生局下达我院的业务收入 → 业务收入; 市下达农村部分…对象确认 → 农村部分…对象确认
+        thing = re.sub(r"^.*(?:下达|确定|制定)(?:给)?(?:我[省市县区镇乡院局站所])?的?", "", thing)
+    thing = re.sub(r"^(?:年初|全年|年度)?(?:计划)?(?:新建|新增|建成|完成|招聘|确认)?", "", thing)
+    if thing.endswith(verb):
+        thing = thing[: -len(verb)]
+    return thing if len(thing) >= 2 and not re.search(r"的$", thing) else ""
+
+
 def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None = None) -> list[Indicator]:
     """Name every quantity of a document and decide actual or target.
 
@@ -702,7 +723,13 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                     and len(name) <= 2 and q.comparison is None:
                 name = name + "人数"  # 建档62.03万人: the number of people 建档
             prev = out[-1] if out and out[-1].sentence == s_idx else None
+            if rule == RULE_LEFT and prev and prev.name and prev.kind == "target" and (did := _ACTUAL_DONE.fullmatch(name or "")) \
+                    and re.fullmatch(r"\s*[，,]\s*", text[prev.end:name_start if name_start is not None else q.start]) \
+                    and (thing := _goal_object(prev.name, did.group(1))):
+                # 任务数为改造提升村卫生室160所，实际完成171所: what was done is what the goal named
+                name, name_start, rule = did.group(0) + thing, None, RULE_ACTUAL_OF_GOAL
             if rule == RULE_LEFT and prev and name and "的" not in name and len(name) <= 4 and q.unit == prev.unit \
+                    and not _ACTUAL_DONE.fullmatch(name) and not _rules().elided.match(name) \
                     and (mod := _rules().shared_modifier.search(prev.name)) \
                     and re.fullmatch(r"\s*[，,、]\s*", text[prev.end:name_start or q.start]):
                 # 接受管理的65岁以上老年人3.9万人，高血压4.2万人: the list shares 接受管理的

@@ -91,6 +91,10 @@ def _compiled() -> _Compiled:
     )
 
 
+# what one person pays, or a share of a per-head sum (人均筹资410元，其中各级财政补助380元): per head
+_PER_HEAD_SHARE = re.compile(r"个人(?:缴费|缴纳|缴)[^，,。;；]{0,6}$|人均筹资[^。;；]{0,30}其中[^。;；]{0,30}$")
+
+
 def _clause_before(text: str, pos: int, window: int = _WINDOW) -> str:
     left = text[max(0, pos - window):pos]
     parts = _CLAUSE_BREAK.split(left)
@@ -229,9 +233,9 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
     per = _group(m, "per")
     if per and unit:
         unit += per
-    if unit == "元" and c.per_head.search(before):
+    if unit == "元" and (c.per_head.search(before) or _PER_HEAD_SHARE.search(re.split(r"[。;；\n]", text[max(0, m.start() - 60):m.start()])[-1])):
         unit = "元/人"
-    elif unit and unit not in ("%", "人", "人次", "岁") and "/" not in unit and re.search(r"人均[^,，。;；:：、和及与]{0,10}$", before):
+    elif unit and unit not in ("%", "人", "人次", "岁", "倍") and "/" not in unit and re.search(r"人均[^,，。;；:：、和及与]{0,10}$", before):
         unit = f"{unit}/人"  # 人均监管对象80余家 → 家/人
     elif unit and unit != "%" and (per := c.per_unit.search(_clause_before(text, m.start(), 24))) \
             and (per.group(1) or per.group(2)) != unit:

@@ -384,3 +384,14 @@ def test_a_wikisource_copy_loses_its_licence_box():
     text = "2025年政府工作报告\n" + body + "\n本作品是中华人民共和国的\n法律\n、\n法规\n，国家机关的决议……属于\n公有领域\n。\nPublic domain\nfalse"
     (doc,) = clean_text(text)
     assert doc.text.endswith("1256万人。")
+
+
+@pytest.mark.parametrize(
+    "title, months",
+    [("太原市卫生健康委员会2025年前三季度工作总结", "M1-M9"), ("2019年1—10月工作情况汇报", "M1-M10"),
+     ("1至十一月份工作总结", "M1-M11"), ("2019年工作总结", None)],
+)
+def test_covered_months_of_an_other_period(title, months):
+    from zongjie.corpus.meta import covered_months
+
+    assert covered_months(title) == months

@@ -98,6 +98,11 @@ CASES = [
     case("从今年开始利用三年时间", 2023, "H1", "从今年开始", "2023-01-01", None, id="onward-kaishi"),
     case("较去年同期缩短***天", None, "H1", "去年同期", "XXXX-01-01", "XXXX-06-30", id="same-period-h1"),
     case("较去年同期", 2023, "H1", "去年同期", "2022-01-01", "2022-06-30", id="same-period-known-year"),
+    case("比去年同期提高1.6个百分点", 2025, "M1-M9", "去年同期", "2024-01-01", "2024-09-30", id="same-period-title-months"),
+    case("截至目前，全市备案托育机构", 2025, "M1-M9", "截至目前", "2025-09-30", "2025-09-30", kind="point", id="now-title-months"),
+    # --- two dated times joined by 至: one span across the turn of the year
+    case("本统计年度（2014年11月1日至2015年10月31日）全县出生6892人", 2015, "FY", "2014年11月1日至2015年10月31日",
+         "2014-11-01", "2015-10-31", kind="period", id="span-across-years"),
     # --- five-year plans
     case("十四五期间", 2023, "FY", "十四五期间", "2021-01-01", "2025-12-31", id="14th-plan"),
     case("“十三五”时期", 2023, "FY", "“十三五”时期", "2016-01-01", "2020-12-31", id="13th-plan-quoted"),

@@ -164,6 +164,23 @@ def find_period(title: str | None, doc: Document) -> str:
     return "FY"
 
 
+_CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11}
+_MONTH_SPAN = re.compile(r"(?:^|[^\d])(1|一)\s*[-—~至到]\s*(1[01]|[2-9]|十一|[二三四五六七八九十])\s*月")
+
+
+def covered_months(title: str | None) -> str | None:
+    """The months an ``other`` period covers, where its title says (前三季度 → ``M1-M9``,
+    1—10月 → ``M1-M10``): what 截至目前 and 去年同期 resolve against."""
+    text = title or ""
+    if "前三季度" in text:
+        return "M1-M9"
+    m = _MONTH_SPAN.search(text)
+    if m:
+        last = m.group(2)
+        return f"M1-M{int(last) if last.isdigit() else _CN_MONTH[last]}"
+    return None
+
+
 def find_doc_type(title: str | None, doc: Document) -> str:
     text = title or doc.text[:80]
     for name, rx in _DOC_TYPES:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zongjie.corpus.document import Document
+from zongjie.corpus.meta import covered_months
 from zongjie.extract.commitments import find_commitments
 from zongjie.extract.facts import Commitment, Entity, Indicator, Quantity, TimeExpr
 from zongjie.extract.indicators import Words, find_indicators
@@ -58,7 +59,11 @@ def extract(doc: Document, *, entities: bool = True, models: bool = True) -> Fac
     # one segmentation of the whole document, shared by naming and entities
     cut = words(text)
     quantities = find_quantities(text)
-    times = in_plan_year(doc, find_times(text, doc.meta.year, doc.meta.period, year_masked=doc.meta.year_masked))
+    # an ``other`` period whose title names its months (前三季度, 1—10月) fixes 截至目前 and 去年同期 by them
+    period = doc.meta.period
+    if period == "other":
+        period = covered_months(doc.meta.title) or period
+    times = in_plan_year(doc, find_times(text, doc.meta.year, period, year_masked=doc.meta.year_masked))
     indicators = find_indicators(doc, quantities, Words(cut))
     commitments = find_commitments(doc, indicators)
     if models:

@@ -47,6 +47,8 @@ _MPART = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20)
 # the month the reporting period ends in
 _PERIOD_END = {"FY": 12, "H1": 6, "H2": 12, "Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12,
                "Q1-Q3": 9, "前三季度": 9, "上半年": 6, "下半年": 12, "全年": 12}
+# the months of a period a title names (M1-M9 for 前三季度): meta.covered_months
+_MONTHS_KEY = re.compile(r"M(\d{1,2})-M(\d{1,2})")
 # a month, and the leap-year question, where the year is unknown
 _ANY_YEAR = 2001
 
@@ -153,6 +155,8 @@ def period_end(year: int | None, period: str | None) -> str | None:
     ``'XXXX-12-31'``; ``period_end(2023, "other")`` → None.
     """
     month = _PERIOD_END.get((period or "").strip().upper()) or _PERIOD_END.get((period or "").strip())
+    if month is None and (span := _MONTHS_KEY.fullmatch((period or "").strip())):
+        month = int(span.group(2))  # M1-M9: the months a title names (前三季度, 1—10月)
     return _month_end(year, month) if month else None
 
 
@@ -283,6 +287,8 @@ def _same_period(g: dict[str, str | None], year: int | None, period: str | None)
     p = (period or "").strip().upper()
     months = {"H1": (1, 6), "H2": (7, 12), "Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12),
               "Q1-Q3": (1, 9)}.get(p, (1, 12))
+    if span := _MONTHS_KEY.fullmatch(p):
+        months = (int(span.group(1)), int(span.group(2)))
     return _Span((y, months[0], 1), (y, months[1], _last_day(y, months[1])), "period")
 
 
@@ -470,6 +476,25 @@ def find_times(text: str, year: int | None, period: str | None = None, *,
             from_, to, kind = None, None, hit.kind or "point"
         out.append(TimeExpr(start, end, text[start:end], from_, to, rule, masked=masked, kind=kind))
         prev_end = end
+    return _join_spans(text, out)
+
+
+RULE_SPAN = "time.span.v1"
+_SPAN_SEP = re.compile(r"\s*(?:至|到|[-－—–~～]{1,2})\s*")
+
+
+def _join_spans(text: str, times: list[TimeExpr]) -> list[TimeExpr]:
+    """Two times that each name their year, joined by 至 (2014年11月1日至2015年10月31日, a
+    statistical year across the turn of the year), are one span from the first to the second."""
+    out: list[TimeExpr] = []
+    for t in times:
+        prev = out[-1] if out else None
+        if prev and prev.from_ and t.to and not (prev.masked or t.masked) and prev.from_ <= t.to \
+                and names_its_year(prev.text) and names_its_year(t.text) \
+                and _SPAN_SEP.fullmatch(text, prev.end, t.start):
+            out[-1] = TimeExpr(prev.start, t.end, text[prev.start:t.end], prev.from_, t.to, RULE_SPAN, kind="period")
+            continue
+        out.append(t)
     return out
 
 

@@ -655,7 +655,9 @@ def _clause_subject(text: str, floor: int, num_start: int) -> tuple[str, int, st
 
 
 # the result set beside a goal, named by its verb alone: 实际完成, 实际新增, 实际招聘到岗
-_ACTUAL_DONE = re.compile(r"实际(完成|新增|新建|建成|确认|招聘|签约|筛查|检查|发放|培训|落实)(?:到岗)?了?")
+_ACTUAL_DONE = re.compile(r"实际已?(完成|新增|新建|建成|确认|招聘|签约|筛查|检查|发放|培训|落实|达到)?(?:到岗)?了?")
+# between a goal and its result: a comma, and the time the result is of (，上半年实际完成17项; ，截至9月底实际达到93.5%)
+_GOAL_RESULT_GAP = re.compile(r"\s*[，,]\s*(?:上半年|下半年|全年|今年|目前|截至[^，,。；;]{1,8}?)?\s*")
 _GOAL_LEAD = re.compile(r"^.*?(?:目标任务|目标|任务数|任务|指标|计划)(?:数)?(?:是|为)")
 _GOAL_TAIL = re.compile(r"(?:年度|全年)?(?:目标任务|目标|任务数|任务|指标|计划)(?:数)?$")
 
@@ -668,7 +670,7 @@ def _goal_object(goal_name: str, verb: str) -> str:
     if re.search(r"下达|确定|制定", thing):
         # 年初县卫生局下达我院的业务收入 → 业务收入; 市下达农村部分…对象确认 → 农村部分…对象确认
         thing = re.sub(r"^.*(?:下达|确定|制定)(?:给)?(?:我[省市县区镇乡院局站所])?的?", "", thing)
-    thing = re.sub(r"^(?:年初|全年|年度)?(?:计划)?(?:新建|新增|建成|完成|招聘|确认)?", "", thing)
+    thing = re.sub(r"^(?:年初|全年|年度)?(?:计划)?(?:新建|新增|建成|完成|招聘|确认|开展|实施|举办|组织)?", "", thing)
     if thing.endswith(verb):
         thing = thing[: -len(verb)]
     return thing if len(thing) >= 2 and not re.search(r"的$", thing) else ""
@@ -724,10 +726,12 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                 name = name + "人数"  # 建档62.03万人: the number of people 建档
             prev = out[-1] if out and out[-1].sentence == s_idx else None
             if rule == RULE_LEFT and prev and prev.name and prev.kind == "target" and (did := _ACTUAL_DONE.fullmatch(name or "")) \
-                    and re.fullmatch(r"\s*[，,]\s*", text[prev.end:name_start if name_start is not None else q.start]) \
-                    and (thing := _goal_object(prev.name, did.group(1))):
+                    and _GOAL_RESULT_GAP.fullmatch(text, prev.end, name_start if name_start is not None else q.start) \
+                    and (thing := _goal_object(prev.name, did.group(1) or "达到")):
                 # 任务数为改造提升村卫生室160所，实际完成171所: what was done is what the goal named
-                name, name_start, rule = did.group(0) + thing, None, RULE_ACTUAL_OF_GOAL
+                # (a level reached is the thing itself: 覆盖率目标是90%，截至9月底实际达到93.5%)
+                name = thing if (did.group(1) or "达到") == "达到" else "实际" + did.group(1) + thing
+                name_start, rule = None, RULE_ACTUAL_OF_GOAL
             if rule == RULE_LEFT and prev and name and "的" not in name and len(name) <= 4 and q.unit == prev.unit \
                     and not _ACTUAL_DONE.fullmatch(name) and not _rules().elided.match(name) \
                     and (mod := _rules().shared_modifier.search(prev.name)) \

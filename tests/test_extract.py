@@ -266,6 +266,31 @@ def test_plan_part_times_are_of_the_year_planned():
 HELDAPART = Path(__file__).resolve().parent.parent / "benchmarks" / "heldapart"
 
 
+def _score(gold: Path, corpus: Path, *args: str) -> dict:
+    zongjie = Path(sys.executable).with_name("zongjie")
+    cmd = " ".join([str(zongjie), "extract", "--no-entities", "--format", "json", *args, "{path}"])
+    out = subprocess.run([sys.executable, str(SHARED / "gold" / "score.py"), str(gold), str(corpus), "--json", "--cmd", cmd],
+                         capture_output=True, text=True, check=True, timeout=600)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(not (SHARED / "gold" / "score.py").exists(), reason="../shared/gold/score.py is not beside the project")
+def test_the_classifier_raises_the_commitment_and_kind_scores_over_the_rules():
+    """Issue 8: with the sentence-role classifier, score.py's commitment and kind scores are
+    above the rules' alone (dev commitments; test2 kind), and no lower anywhere."""
+    sets = {"dev": (SHARED / "gold", SHARED / "corpus"),
+            **{name: (HELDAPART / name / "gold", HELDAPART / name / "corpus") for name in ("test", "test2")}}
+    figures = {name: (_score(*where, "--rules-only"), _score(*where)) for name, where in sets.items()}
+    for rules, model in figures.values():
+        assert model["commitments"]["f1"] >= rules["commitments"]["f1"]
+        assert model["indicators"]["kind_accuracy"] >= rules["indicators"]["kind_accuracy"]
+        assert model["indicators"]["target_f1"] >= rules["indicators"]["target_f1"]
+    rules, model = figures["dev"]
+    assert model["commitments"]["f1"] > rules["commitments"]["f1"]
+    rules, model = figures["test2"]
+    assert model["indicators"]["kind_accuracy"] > rules["indicators"]["kind_accuracy"]
+
+
 @pytest.mark.skipif(not (SHARED / "gold" / "score.py").exists(), reason="../shared/gold/score.py is not beside the project")
 @pytest.mark.parametrize(
     "which, floors",
@@ -273,6 +298,9 @@ HELDAPART = Path(__file__).resolve().parent.parent / "benchmarks" / "heldapart"
         # just under the figures reached (benchmarks/heldapart/README.md): a regression fails here
         ("tune", {"quantities": 0.985, "indicators": 0.93, "target": 0.99, "commitments": 0.94, "times": 0.975}),
         ("test", {"quantities": 0.96, "indicators": 0.91, "target": 0.99, "commitments": 0.935, "times": 0.975}),
+        ("test2", {"quantities": 0.985, "indicators": 0.92, "target": 0.98, "commitments": 0.97, "times": 0.9}),
+        # (one 汇报 of Jan–Nov with no months in its title: its period is ``other`` to the annotator, FY to us)
+        ("test3", {"quantities": 0.97, "indicators": 0.905, "target": 0.99, "commitments": 0.95, "times": 0.9, "meta": 0.8}),
     ],
 )
 def test_heldapart_gold_floors(which, floors):
@@ -289,4 +317,4 @@ def test_heldapart_gold_floors(which, floors):
     assert figures["indicators"]["values_invented_for_masked"] == 0
     assert figures["commitments"]["f1"] >= floors["commitments"]
     assert figures["times"]["f1"] >= floors["times"]
-    assert min(figures["meta"].values()) >= 0.99
+    assert min(figures["meta"].values()) >= floors.get("meta", 0.99)

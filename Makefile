@@ -66,7 +66,7 @@ score: venv
 
 # the same scorer on the held-apart gold (benchmarks/heldapart/README.md)
 score-heldapart: venv
-	@for set in tune test test2 test3; do echo "== $$set"; $(BIN)/python ../shared/gold/score.py benchmarks/heldapart/$$set/gold benchmarks/heldapart/$$set/corpus --cmd '$(BIN)/zongjie extract --format json {path}' | tail -6; done
+	@for set in tune test test2 test3 test4; do echo "== $$set"; $(BIN)/python ../shared/gold/score.py benchmarks/heldapart/$$set/gold benchmarks/heldapart/$$set/corpus --cmd '$(BIN)/zongjie extract --format json {path}' | tail -6; done
 
 bench: venv
 	$(BIN)/python benchmarks/extract_speed.py

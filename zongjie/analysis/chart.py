@@ -49,11 +49,27 @@ def cjk_font() -> str | None:
     _matplotlib()
     from matplotlib import font_manager
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
+    found = _cjk_in(font_manager.fontManager.ttflist)
+    if found is None:
+        # matplotlib caches the machine's font list once: a font installed after that
+        # (apt-get install fonts-wqy-microhei) is not in it; add what the system has now
+        known = {f.fname for f in font_manager.fontManager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue  # a font file matplotlib cannot read
+        found = _cjk_in(font_manager.fontManager.ttflist)
+    return found
+
+
+def _cjk_in(fonts: list[Any]) -> str | None:
+    names = {f.name for f in fonts}
     for family in _CJK_FAMILIES:
         if family in names:
             return family
-    for f in font_manager.fontManager.ttflist:  # any other font that says it is Chinese
+    for f in fonts:  # any other font that says it is Chinese
         if any(w in f.name for w in ("CJK", "Hei", "Song", "Kai", "Ming", "WenQuanYi")):
             return f.name
     return None

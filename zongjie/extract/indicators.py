@@ -446,6 +446,8 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
         return RULE_KIND_GOAL_NAMED  # 为年度任务1.5万人, 完成年度目标任务（40万人）, 省定目标（65%）
     if _rules().goal_list.search(near) and not _rules().goal_list_unless.search(re.split(r"[，,]", near)[-1]):
         return RULE_KIND_GOAL_LIST  # 县下达我镇的主要任务是：参保率100%，签约服务率100%
+    if last and _GOAL_SIZE.fullmatch(last.group(0)) and re.search(r"[，,]", near[last.end():]):
+        last = None  # 任务数为6500人，全年在管6843人: a goal's size is the figure of its own clause only
     if not last and _rules().goal_after.match(doc.text, q.end, sentence.end):
         return RULE_KIND_GOAL_AFTER  # 省定50%的目标; 剩余1所年底前完成主体工程
     if last and last.group(0) == "年内" and doc.meta.doc_type == "summary" and doc.meta.period == "FY":
@@ -654,6 +656,8 @@ def _clause_subject(text: str, floor: int, num_start: int) -> tuple[str, int, st
     return subject, start, RULE_CLAUSE_SUBJECT
 
 
+# goal nouns that name a goal's size (任务数为6500人, 目标是…): unlike 力争 or 计划, no reach past their clause
+_GOAL_SIZE = re.compile(r"(?:任务|目标)数|目标(?:任务)?(?:数)?(?:是|为|[:：])")
 # the result set beside a goal, named by its verb alone: 实际完成, 实际新增, 实际招聘到岗
 _ACTUAL_DONE = re.compile(r"实际已?(完成|新增|新建|建成|确认|招聘|签约|筛查|检查|发放|培训|落实|达到)?(?:到岗)?了?")
 # between a goal and its result: a comma, and the time the result is of (，上半年实际完成17项; ，截至9月底实际达到93.5%)

@@ -389,9 +389,11 @@ def _assigned_task(doc: Document, sentence: Sentence, q: Quantity, near: str) ->
     # 承担接种任务的3个临时接种点: the number counts what takes the task on
     if not verbs or before.endswith("的") or r.assigned_unless.search(before) or r.assigned_unless.search(after):
         return False
-    # the object between the verb and the number (下达…任务45万人), or just after it (承担800户…任务)
+    # the object between the verb and the number (下达…任务45万人), or just after it (承担800户…任务),
+    # or a quota handed to the writer, however named (下达我区背街小巷整治86条); funds are no quota
     return bool(r.assigned_object.search(before, verbs[-1].end())
-                or r.assigned_object.search(after[:r.assigned_reach]))
+                or r.assigned_object.search(after[:r.assigned_reach])
+                or (q.unit != "元" and re.search(r"下达(?:给)?我[省市区县镇乡院局站所委]", before)))
 
 
 def plans_from(doc: Document, section_index: int | None) -> int:

@@ -301,6 +301,7 @@ def test_the_classifier_raises_the_commitment_and_kind_scores_over_the_rules():
         ("test2", {"quantities": 0.985, "indicators": 0.92, "target": 0.98, "commitments": 0.97, "times": 0.9}),
         # (one 汇报 of Jan–Nov with no months in its title: its period is ``other`` to the annotator, FY to us)
         ("test3", {"quantities": 0.97, "indicators": 0.905, "target": 0.99, "commitments": 0.95, "times": 0.9, "meta": 0.8}),
+        ("test4", {"quantities": 0.985, "indicators": 0.94, "target": 0.96, "commitments": 0.94, "times": 0.95}),
     ],
 )
 def test_heldapart_gold_floors(which, floors):

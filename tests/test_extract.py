@@ -275,9 +275,11 @@ def _score(gold: Path, corpus: Path, *args: str) -> dict:
 
 
 @pytest.mark.skipif(not (SHARED / "gold" / "score.py").exists(), reason="../shared/gold/score.py is not beside the project")
-def test_the_classifier_raises_the_commitment_and_kind_scores_over_the_rules():
-    """Issue 8: with the sentence-role classifier, score.py's commitment and kind scores are
-    above the rules' alone (dev commitments; test2 kind), and no lower anywhere."""
+def test_the_classifier_raises_the_commitment_score_and_lowers_none():
+    """Issue 8: with the sentence-role classifier, score.py's commitment score is above the
+    rules' alone on the dev gold, and no commitment or kind score is lower on dev, test or test2.
+    (Its kind gain on test2 when first scored, 0.988 → 0.989, was later matched by rules:
+    README, Learned models.)"""
     sets = {"dev": (SHARED / "gold", SHARED / "corpus"),
             **{name: (HELDAPART / name / "gold", HELDAPART / name / "corpus") for name in ("test", "test2")}}
     figures = {name: (_score(*where, "--rules-only"), _score(*where)) for name, where in sets.items()}
@@ -287,8 +289,6 @@ def test_the_classifier_raises_the_commitment_and_kind_scores_over_the_rules():
         assert model["indicators"]["target_f1"] >= rules["indicators"]["target_f1"]
     rules, model = figures["dev"]
     assert model["commitments"]["f1"] > rules["commitments"]["f1"]
-    rules, model = figures["test2"]
-    assert model["indicators"]["kind_accuracy"] > rules["indicators"]["kind_accuracy"]
 
 
 @pytest.mark.skipif(not (SHARED / "gold" / "score.py").exists(), reason="../shared/gold/score.py is not beside the project")

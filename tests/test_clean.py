@@ -53,6 +53,7 @@ def docs_of(name):
         pytest.param("回复 引用 TOP", id="forum-post-end"),
         pytest.param("本帖最后由 清风小编 于 2010-1-16 21:15 编辑", id="forum-edited"),
         pytest.param("xiaolin1986", id="forum-handle"),
+        pytest.param("ws_2008", id="forum-handle-underscore"),
         pytest.param("沙发", id="forum-floor"),
         pytest.param("推荐阅读：2018年乡镇爱国卫生月活动总结 | 2019年爱国卫生工作计划范文", id="recommended-links"),
         pytest.param("时间：2019-01-09 10:26:41　来源：网友投稿　作者：佚名", id="page-date-and-source"),
@@ -72,6 +73,10 @@ def test_furniture_line(line):
         pytest.param("主要工作", id="short-heading"),
         pytest.param("时间：2023年5月至10月，地点：各乡镇卫生院", id="schedule-line"),
         pytest.param("HIV抗体检测", id="latin-and-chinese"),
+        pytest.param("指标 | 2022年 | 2023年 | 增长", id="a-text-table-row"),
+        pytest.param("H7N9", id="a-virus-alone"),
+        pytest.param("COVID-19", id="a-disease-alone"),
+        pytest.param("门诊人次 | 1.2万 | 1.5万", id="a-text-table-row-with-figures"),
         pytest.param("推荐阅读：要点如下，一是抓学习，二是抓落实。", id="a-sentence-after-a-label"),
     ],
 )

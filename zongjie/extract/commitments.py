@@ -39,6 +39,7 @@ class _Rules:
     lead_in: re.Pattern[str]
     retrospective: re.Pattern[str]
     result_follows: re.Pattern[str]
+    goal_level: re.Pattern[str]
     hard: re.Pattern[str]
     soft: re.Pattern[str]
     planned: re.Pattern[str]
@@ -95,7 +96,7 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
             continue
         body = text[s:e]
         # (以乡镇为单位…接种率保持在95%以上 names a level: a clause of its own, no lead-in)
-        if pending is None and (len(body) <= 3 or (_rules().lead_in.match(body) and not _GOAL_LEVEL.search(body))):
+        if pending is None and (len(body) <= 3 or (_rules().lead_in.match(body) and not _rules().goal_level.search(body))):
             pending = s
             continue
         out.append(_Clause(pending if pending is not None else s, e))
@@ -105,17 +106,13 @@ def clauses(text: str, start: int, end: int) -> list[_Clause]:
     return out
 
 
-# a level a goal names: 达到90%, 保持在95%以上, 控制在13‰以内
-_GOAL_LEVEL = re.compile(r"(?:达到|保持在|稳定在|控制在|提高到|提升到|降至|降到|不低于|不少于)[^、，,；;]{0,3}\d")
-
-
 def _split_goals(text: str, start: int, end: int) -> list[_Clause]:
     """A clause that lists two goals with their levels (力争…管理率达到70%、…签约率达到80%以上)
     is two clauses: each is a promise a later report can confirm on its own."""
     parts, pos = [], start
     for m in re.finditer("、", text[start:end]):
         cut = start + m.start()
-        if _GOAL_LEVEL.search(text, pos, cut) and _GOAL_LEVEL.search(text, cut + 1, end):
+        if _rules().goal_level.search(text, pos, cut) and _rules().goal_level.search(text, cut + 1, end):
             parts.append(_Clause(pos, cut))
             pos = cut + 1
     parts.append(_Clause(pos, end))
@@ -331,7 +328,7 @@ def find_commitments(doc: Document, indicators: list[Indicator]) -> list[Commitm
             if in_plan:
                 rule = RULE_PLAN
             elif (_future(doc, section, body) or (listed is not None and c.start >= listed)
-                  or (c.start == marked_until + 1 and text[marked_until] == "、")) \
+                  or (marked_until >= 0 and c.start == marked_until + 1 and text[marked_until] == "、")) \
                     and not _rules().retrospective.search(body) \
                     and not (k + 1 < len(units) and _rules().result_follows.match(text, units[k + 1].start, units[k + 1].end)):
                 rule = RULE_MARKER

@@ -87,6 +87,11 @@ class _Rules:
     goal_after: re.Pattern[str]
     goal_named: re.Pattern[str]
     goal_list: re.Pattern[str]
+    goal_size: re.Pattern[str]
+    actual_done: re.Pattern[str]
+    goal_result_gap: re.Pattern[str]
+    goal_lead: re.Pattern[str]
+    goal_tail: re.Pattern[str]
     goal_list_unless: re.Pattern[str]
     assigned_object: re.Pattern[str]
     assigned_reach: int
@@ -137,6 +142,9 @@ def _rules() -> _Rules:
         past_clause=regex(RULE_KIND_PAST), assigned=regex(RULE_KIND_ASSIGNED), completion=regex(RULE_KIND_COMPLETION),
         goal_after=regex(RULE_KIND_GOAL_AFTER), goal_named=regex(RULE_KIND_GOAL_NAMED),
         goal_list=regex(RULE_KIND_GOAL_LIST), goal_list_unless=re.compile(rs.by_id(RULE_KIND_GOAL_LIST).options["unless"]),
+        goal_size=part("goal_size"),
+        **{key: re.compile(rs.by_id(RULE_ACTUAL_OF_GOAL).options[key])
+           for key in ("actual_done", "goal_result_gap", "goal_lead", "goal_tail")},
         assigned_object=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["object"]),
         assigned_reach=int(rs.by_id(RULE_KIND_ASSIGNED).options["object_reach"]),
         assigned_unless=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["unless"]),
@@ -448,7 +456,7 @@ def kind_rule(doc: Document, sentence: Sentence | None, q: Quantity) -> str:
         return RULE_KIND_GOAL_NAMED  # 为年度任务1.5万人, 完成年度目标任务（40万人）, 省定目标（65%）
     if _rules().goal_list.search(near) and not _rules().goal_list_unless.search(re.split(r"[，,]", near)[-1]):
         return RULE_KIND_GOAL_LIST  # 县下达我镇的主要任务是：参保率100%，签约服务率100%
-    if last and _GOAL_SIZE.fullmatch(last.group(0)) and re.search(r"[，,]", near[last.end():]):
+    if last and _rules().goal_size.fullmatch(last.group(0)) and re.search(r"[，,]", near[last.end():]):
         last = None  # 任务数为6500人，全年在管6843人: a goal's size is the figure of its own clause only
     if not last and _rules().goal_after.match(doc.text, q.end, sentence.end):
         return RULE_KIND_GOAL_AFTER  # 省定50%的目标; 剩余1所年底前完成主体工程
@@ -658,20 +666,13 @@ def _clause_subject(text: str, floor: int, num_start: int) -> tuple[str, int, st
     return subject, start, RULE_CLAUSE_SUBJECT
 
 
-# goal nouns that name a goal's size (任务数为6500人, 目标是…): unlike 力争 or 计划, no reach past their clause
-_GOAL_SIZE = re.compile(r"(?:任务|目标)数|目标(?:任务)?(?:数)?(?:是|为|[:：])")
-# the result set beside a goal, named by its verb alone: 实际完成, 实际新增, 实际招聘到岗
-_ACTUAL_DONE = re.compile(r"实际已?(完成|新增|新建|建成|确认|招聘|签约|筛查|检查|发放|培训|落实|达到)?(?:到岗)?了?")
-# between a goal and its result: a comma, and the time the result is of (，上半年实际完成17项; ，截至9月底实际达到93.5%)
-_GOAL_RESULT_GAP = re.compile(r"\s*[，,]\s*(?:上半年|下半年|全年|今年|目前|截至[^，,。；;]{1,8}?)?\s*")
-_GOAL_LEAD = re.compile(r"^.*?(?:目标任务|目标|任务数|任务|指标|计划)(?:数)?(?:是|为)")
-_GOAL_TAIL = re.compile(r"(?:年度|全年)?(?:目标任务|目标|任务数|任务|指标|计划)(?:数)?$")
 
 
 def _goal_object(goal_name: str, verb: str) -> str:
     """What a goal's name says is to be done (下达的目标是新增普惠托位 → 普惠托位 for 新增;
     业务收入目标 → 业务收入; 计划完成适龄妇女“两癌”筛查 → 适龄妇女“两癌”筛查)."""
-    thing = _GOAL_TAIL.sub("", _GOAL_LEAD.sub("", goal_name))
+    r = _rules()
+    thing = r.goal_tail.sub("", r.goal_lead.sub("", goal_name))
     thing = re.sub(r"[省市县区]?(?:下达|确定)$", "", thing)  # 免费孕前优生健康检查市下达(任务)
     if re.search(r"下达|确定|制定", thing):
         # 年初县卫生局下达我院的业务收入 → 业务收入; 市下达农村部分…对象确认 → 农村部分…对象确认
@@ -731,15 +732,15 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
                     and len(name) <= 2 and q.comparison is None:
                 name = name + "人数"  # 建档62.03万人: the number of people 建档
             prev = out[-1] if out and out[-1].sentence == s_idx else None
-            if rule == RULE_LEFT and prev and prev.name and prev.kind == "target" and (did := _ACTUAL_DONE.fullmatch(name or "")) \
-                    and _GOAL_RESULT_GAP.fullmatch(text, prev.end, name_start if name_start is not None else q.start) \
+            if rule == RULE_LEFT and prev and prev.name and prev.kind == "target" and (did := _rules().actual_done.fullmatch(name or "")) \
+                    and _rules().goal_result_gap.fullmatch(text, prev.end, name_start if name_start is not None else q.start) \
                     and (thing := _goal_object(prev.name, did.group(1) or "达到")):
                 # 任务数为改造提升村卫生室160所，实际完成171所: what was done is what the goal named
                 # (a level reached is the thing itself: 覆盖率目标是90%，截至9月底实际达到93.5%)
                 name = thing if (did.group(1) or "达到") == "达到" else "实际" + did.group(1) + thing
                 name_start, rule = None, RULE_ACTUAL_OF_GOAL
             if rule == RULE_LEFT and prev and name and "的" not in name and len(name) <= 4 and q.unit == prev.unit \
-                    and not _ACTUAL_DONE.fullmatch(name) and not _rules().elided.match(name) \
+                    and not _rules().actual_done.fullmatch(name) and not _rules().elided.match(name) \
                     and (mod := _rules().shared_modifier.search(prev.name)) \
                     and re.fullmatch(r"\s*[，,、]\s*", text[prev.end:name_start or q.start]):
                 # 接受管理的65岁以上老年人3.9万人，高血压4.2万人: the list shares 接受管理的

@@ -56,6 +56,8 @@ class _Compiled:
     unit_fold: dict[str, str]
     qualifiers: dict[str, str]
     per_head: re.Pattern[str]
+    per_head_share: re.Pattern[str]
+    per_head_any: re.Pattern[str]
     per_unit: re.Pattern[str]
     growth: re.Pattern[str]
     change_max: float
@@ -82,6 +84,7 @@ def _compiled() -> _Compiled:
         unit_fold={str(k): str(v) for k, v in (data.get("unit_fold") or {}).items()},
         qualifiers={str(k): str(v) for k, v in (data.get("qualifiers") or {}).items()},
         per_head=re.compile(data["per_head_before"]), per_unit=re.compile(data["per_unit_before"]),
+        per_head_share=re.compile(data["per_head_share_before"]), per_head_any=re.compile(data["per_head_any_before"]),
         growth=re.compile(data["growth_before"]),
         change_max=float(data.get("change_max_percent", 1000)),
         comparison=[(k, re.compile(v)) for k, v in (data.get("comparison_before") or {}).items()],
@@ -89,10 +92,6 @@ def _compiled() -> _Compiled:
         before=before, across=across,
         after=after,
     )
-
-
-# what one person pays, or a share of a per-head sum (人均筹资410元，其中各级财政补助380元): per head
-_PER_HEAD_SHARE = re.compile(r"个人(?:缴费|缴纳|缴)[^，,。;；]{0,6}$|人均筹资[^。;；]{0,30}其中[^。;；]{0,30}$")
 
 
 def _clause_before(text: str, pos: int, window: int = _WINDOW) -> str:
@@ -233,9 +232,9 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
     per = _group(m, "per")
     if per and unit:
         unit += per
-    if unit == "元" and (c.per_head.search(before) or _PER_HEAD_SHARE.search(re.split(r"[。;；\n]", text[max(0, m.start() - 60):m.start()])[-1])):
+    if unit == "元" and (c.per_head.search(before) or c.per_head_share.search(re.split(r"[。;；\n]", text[max(0, m.start() - 60):m.start()])[-1])):
         unit = "元/人"
-    elif unit and unit not in ("%", "人", "人次", "岁", "倍") and "/" not in unit and re.search(r"人均[^,，。;；:：、和及与]{0,10}$", before):
+    elif unit and unit not in ("%", "人", "人次", "岁", "倍") and "/" not in unit and c.per_head_any.search(before):
         unit = f"{unit}/人"  # 人均监管对象80余家 → 家/人
     elif unit and unit != "%" and (per := c.per_unit.search(_clause_before(text, m.start(), 24))) \
             and (per.group(1) or per.group(2)) != unit:

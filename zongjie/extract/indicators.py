@@ -96,6 +96,7 @@ class _Rules:
     assigned_object: re.Pattern[str]
     assigned_reach: int
     assigned_unless: re.Pattern[str]
+    assigned_to_writer: re.Pattern[str]
     elided: re.Pattern[str]
     distributed: re.Pattern[str]
     per_head_factor: float
@@ -148,6 +149,7 @@ def _rules() -> _Rules:
         assigned_object=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["object"]),
         assigned_reach=int(rs.by_id(RULE_KIND_ASSIGNED).options["object_reach"]),
         assigned_unless=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["unless"]),
+        assigned_to_writer=re.compile(rs.by_id(RULE_KIND_ASSIGNED).options["to_writer"]),
         elided=regex(RULE_ELIDED), distributed=regex(RULE_SHARED),
         clause_units=frozenset(rs.by_id(RULE_RIGHT_CLAUSE).options["units"]),
         clause_lead=regex(RULE_RIGHT_CLAUSE), clause_max=int(rs.by_id(RULE_RIGHT_CLAUSE).options["max_chars"]),
@@ -401,7 +403,7 @@ def _assigned_task(doc: Document, sentence: Sentence, q: Quantity, near: str) ->
     # or a quota handed to the writer, however named (下达我区背街小巷整治86条); funds are no quota
     return bool(r.assigned_object.search(before, verbs[-1].end())
                 or r.assigned_object.search(after[:r.assigned_reach])
-                or (q.unit != "元" and re.search(r"下达(?:给)?我[省市区县镇乡院局站所委]", before)))
+                or (q.unit != "元" and r.assigned_to_writer.search(before)))
 
 
 def plans_from(doc: Document, section_index: int | None) -> int:
@@ -666,8 +668,6 @@ def _clause_subject(text: str, floor: int, num_start: int) -> tuple[str, int, st
     return subject, start, RULE_CLAUSE_SUBJECT
 
 
-
-
 def _goal_object(goal_name: str, verb: str) -> str:
     """What a goal's name says is to be done (下达的目标是新增普惠托位 → 普惠托位 for 新增;
     业务收入目标 → 业务收入; 计划完成适龄妇女“两癌”筛查 → 适龄妇女“两癌”筛查)."""
@@ -734,10 +734,10 @@ def find_indicators(doc: Document, quantities: list[Quantity], cut: Words | None
             prev = out[-1] if out and out[-1].sentence == s_idx else None
             if rule == RULE_LEFT and prev and prev.name and prev.kind == "target" and (did := _rules().actual_done.fullmatch(name or "")) \
                     and _rules().goal_result_gap.fullmatch(text, prev.end, name_start if name_start is not None else q.start) \
-                    and (thing := _goal_object(prev.name, did.group(1) or "达到")):
+                    and (thing := _goal_object(prev.name, verb := did.group(1) or "达到")):
                 # 任务数为改造提升村卫生室160所，实际完成171所: what was done is what the goal named
                 # (a level reached is the thing itself: 覆盖率目标是90%，截至9月底实际达到93.5%)
-                name = thing if (did.group(1) or "达到") == "达到" else "实际" + did.group(1) + thing
+                name = thing if verb == "达到" else "实际" + verb + thing
                 name_start, rule = None, RULE_ACTUAL_OF_GOAL
             if rule == RULE_LEFT and prev and name and "的" not in name and len(name) <= 4 and q.unit == prev.unit \
                     and not _rules().actual_done.fullmatch(name) and not _rules().elided.match(name) \

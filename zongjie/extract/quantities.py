@@ -100,9 +100,9 @@ def _clause_before(text: str, pos: int, window: int = _WINDOW) -> str:
     return parts[-1]
 
 
-def _sentence_before(text: str, pos: int) -> str:
+def _sentence_before(text: str, pos: int, window: int = 40) -> str:
     """The sentence before ``pos``, across its commas (性别比为108.7，比上年下降2.9)."""
-    left = text[max(0, pos - 40):pos]
+    left = text[max(0, pos - window):pos]
     return re.split(r"[。;；!！?？\n]", left)[-1]
 
 
@@ -232,7 +232,7 @@ def parse_quantity(text: str, span: Span) -> Quantity | None:
     per = _group(m, "per")
     if per and unit:
         unit += per
-    if unit == "元" and (c.per_head.search(before) or c.per_head_share.search(re.split(r"[。;；\n]", text[max(0, m.start() - 60):m.start()])[-1])):
+    if unit == "元" and (c.per_head.search(before) or c.per_head_share.search(_sentence_before(text, m.start(), 60))):
         unit = "元/人"
     elif unit and unit not in ("%", "人", "人次", "岁", "倍") and "/" not in unit and c.per_head_any.search(before):
         unit = f"{unit}/人"  # 人均监管对象80余家 → 家/人

@@ -155,9 +155,15 @@ def period_end(year: int | None, period: str | None) -> str | None:
     ``'XXXX-12-31'``; ``period_end(2023, "other")`` → None.
     """
     month = _PERIOD_END.get((period or "").strip().upper()) or _PERIOD_END.get((period or "").strip())
-    if month is None and (span := _MONTHS_KEY.fullmatch((period or "").strip())):
-        month = int(span.group(2))  # M1-M9: the months a title names (前三季度, 1—10月)
+    if month is None and (named := _named_months(period)):
+        month = named[1]
     return _month_end(year, month) if month else None
+
+
+def _named_months(period: str | None) -> tuple[int, int] | None:
+    """The first and last month of a period key a title named (M1-M9 for 前三季度: meta.covered_months)."""
+    span = _MONTHS_KEY.fullmatch((period or "").strip().upper())
+    return (int(span.group(1)), int(span.group(2))) if span else None
 
 
 def year_end(year: int | None) -> str:
@@ -286,9 +292,7 @@ def _same_period(g: dict[str, str | None], year: int | None, period: str | None)
     y = _year_of(g, year)
     p = (period or "").strip().upper()
     months = {"H1": (1, 6), "H2": (7, 12), "Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12),
-              "Q1-Q3": (1, 9)}.get(p, (1, 12))
-    if span := _MONTHS_KEY.fullmatch(p):
-        months = (int(span.group(1)), int(span.group(2)))
+              "Q1-Q3": (1, 9)}.get(p) or _named_months(p) or (1, 12)
     return _Span((y, months[0], 1), (y, months[1], _last_day(y, months[1])), "period")
 
 
